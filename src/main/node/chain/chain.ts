@@ -1,0 +1,273 @@
+import { bytesEqual, toHex } from '../../../shared/encoding'
+import type { Clock } from '../clock'
+import { addressOf } from '../crypto'
+import { ConsensusError } from '../consensus/errors'
+import type { ConsensusApp } from '../consensus/engine'
+import { verifyCommit } from '../consensus/commitVerify'
+import type { Logger } from '../logger'
+import { LedgerState, type StateView } from '../ledger/state'
+import { applyTx, type TxContext } from '../ledger/rules'
+import { decodeTx, encodeTx, txHash, verifyTxSignature, type SignedTx } from '../ledger/tx'
+import type { Mempool } from '../mempool/mempool'
+import type { ChainStore } from '../storage/store'
+import {
+  blockHash,
+  commitHash,
+  MAX_TXS_PER_BLOCK,
+  type Block,
+  type Commit,
+  type Header,
+} from './block'
+import { genesisHash, genesisSupply, type Genesis } from './genesis'
+import { merkleRoot } from './merkle'
+import { ValidatorSet } from './validators'
+
+/** How far a proposed block's time may run ahead of this node's clock. */
+export const MAX_BLOCK_TIME_AHEAD_MS = 10_000
+
+/** A block that was executed: its changes, and the hashes of its transactions. */
+interface Execution {
+  readonly view: StateView
+  readonly txHashes: readonly string[]
+}
+
+/** Emitted after each block is durably committed. */
+export interface CommittedBlock {
+  readonly block: Block
+  readonly hash: Uint8Array
+  readonly commit: Commit
+}
+
+/**
+ * The replicated state machine: committed blocks, the ledger, and the validator set. It builds
+ * and checks blocks for consensus and writes each decided block in one atomic batch.
+ */
+export class Chain implements ConsensusApp {
+  private latestHeader: Header | null = null
+  private latestHash: Uint8Array
+  private validators: ValidatorSet
+  private readonly genesisValidators: ValidatorSet
+  private readonly executions = new Map<string, Execution | null>()
+  private readonly listeners: ((c: CommittedBlock) => void)[] = []
+
+  private constructor(
+    readonly genesis: Genesis,
+    readonly state: LedgerState,
+    private readonly store: ChainStore,
+    private readonly mempool: Mempool,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.latestHash = genesisHash(genesis)
+    this.genesisValidators = new ValidatorSet(genesis.validators)
+    this.validators = this.genesisValidators
+  }
+
+  /** Opens the chain stored in `store`, initialising it from `genesis` when it is empty. */
+  static async open(opts: {
+    genesis: Genesis
+    store: ChainStore
+    mempool: Mempool
+    clock: Clock
+    logger: Logger
+  }): Promise<Chain> {
+    const { genesis, store } = opts
+    const state = new LedgerState(genesisSupply(genesis))
+    const chain = new Chain(genesis, state, store, opts.mempool, opts.clock, opts.logger)
+    const storedGenesis = await store.genesisHash()
+    const expectedGenesis = genesisHash(genesis)
+    if (storedGenesis === undefined) {
+      await store.initGenesis(
+        expectedGenesis,
+        genesis.accounts.map((a) => [toHex(a.address), { balances: a.balances, nonce: 0 }]),
+      )
+    } else if (!bytesEqual(storedGenesis, expectedGenesis)) {
+      throw new Error('the database belongs to another genesis')
+    }
+    await store.loadAccounts(state)
+    const latest = await store.latest()
+    if (latest === null) return chain
+    const block = await store.block(latest.height)
+    if (!block) throw new Error(`block ${latest.height} is missing from the store`)
+    chain.latestHeader = block.header
+    chain.latestHash = latest.hash
+    state.supply = [block.header.supplyChr, block.header.supplyPsy, block.header.supplyFlx]
+    if (!bytesEqual(state.hash(), block.header.stateHash)) {
+      throw new Error(`stored state does not match the state hash of block ${latest.height}`)
+    }
+    const priorities = await store.priorities(latest.height + 1)
+    chain.validators = new ValidatorSet(genesis.validators, priorities ?? [])
+    return chain
+  }
+
+  get clusterId(): string {
+    return this.genesis.clusterId
+  }
+
+  /** Height of the latest committed block (0 before the first). */
+  get height(): number {
+    return this.latestHeader?.height ?? 0
+  }
+
+  get latest(): { header: Header | null; hash: Uint8Array } {
+    return { header: this.latestHeader, hash: this.latestHash }
+  }
+
+  onCommitted(listener: (c: CommittedBlock) => void): void {
+    this.listeners.push(listener)
+  }
+
+  /** The commit certificate stored for a block. */
+  async commitOf(height: number): Promise<Commit | null> {
+    return this.store.commit(height)
+  }
+
+  async block(height: number): Promise<Block | null> {
+    return this.store.block(height)
+  }
+
+  validatorSet(height: number): ValidatorSet {
+    // Staking will make the set change at defined heights; until then it is the genesis set,
+    // whose proposer priorities advance with every height.
+    return height === this.height + 1 ? this.validators : this.genesisValidators
+  }
+
+  txContext(feeRecipient: Uint8Array): TxContext {
+    return { params: { minFee: this.genesis.minFee }, feeRecipient }
+  }
+
+  createBlock(height: number, proposer: Uint8Array, lastCommit: Commit | null): Block {
+    const view = this.state.view()
+    const ctx = this.txContext(proposer)
+    const txs: Uint8Array[] = []
+    const txHashes: string[] = []
+    // Passes let a sender's later nonces follow its earlier ones whatever order they arrived in.
+    let pending = this.mempool.pending()
+    for (let pass = 0; pass < 4 && pending.length > 0 && txs.length < MAX_TXS_PER_BLOCK; pass++) {
+      const retry: SignedTx[] = []
+      for (const tx of pending) {
+        if (txs.length >= MAX_TXS_PER_BLOCK) break
+        const hashHex = toHex(txHash(tx))
+        const attempt = view.fork()
+        try {
+          applyTx(attempt, tx, ctx)
+        } catch {
+          if (tx.body.nonce > view.account(addressOf(tx.body.sender)).nonce) retry.push(tx)
+          else this.mempool.evict(hashHex)
+          continue
+        }
+        view.merge(attempt)
+        txs.push(encodeTx(tx))
+        txHashes.push(hashHex)
+      }
+      pending = retry
+    }
+    const set = this.validatorSet(height)
+    const prevTime = this.latestHeader?.time ?? this.genesis.genesisTime
+    const header: Header = {
+      clusterId: this.clusterId,
+      height,
+      time: Math.max(this.clock.now(), prevTime + 1),
+      prevHash: this.latestHash,
+      txRoot: merkleRoot(txs),
+      stateHash: this.state.hash(view),
+      validatorsHash: set.hash(),
+      nextValidatorsHash: set.hash(),
+      proposer,
+      lastCommitHash: commitHash(lastCommit),
+      supplyChr: view.supply[0],
+      supplyPsy: view.supply[1],
+      supplyFlx: view.supply[2],
+    }
+    const block: Block = { header, txs, lastCommit }
+    this.executions.set(toHex(blockHash(header)), { view, txHashes })
+    return block
+  }
+
+  isValidBlock(block: Block): boolean {
+    const hashHex = toHex(blockHash(block.header))
+    const cached = this.executions.get(hashHex)
+    if (cached !== undefined) return cached !== null
+    let execution: Execution | null = null
+    try {
+      execution = this.check(block)
+    } catch (err) {
+      this.logger.warn('invalid block', { height: block.header.height, reason: (err as Error).message })
+    }
+    this.executions.set(hashHex, execution)
+    return execution !== null
+  }
+
+  /** Every validity rule of a block; throws with the first one broken. */
+  private check(block: Block): Execution {
+    const h = block.header
+    const height = this.height + 1
+    if (h.clusterId !== this.clusterId) throw invalid('wrong cluster id')
+    if (h.height !== height) throw invalid(`height ${h.height}, expected ${height}`)
+    if (!bytesEqual(h.prevHash, this.latestHash)) throw invalid('wrong previous block hash')
+    const prevTime = this.latestHeader?.time ?? this.genesis.genesisTime
+    if (h.time <= prevTime) throw invalid('block time does not advance')
+    if (h.time > this.clock.now() + MAX_BLOCK_TIME_AHEAD_MS) throw invalid('block time is in the future')
+    const set = this.validatorSet(height)
+    if (set.indexOf(h.proposer) < 0) throw invalid('proposer is not a validator')
+    if (!bytesEqual(h.validatorsHash, set.hash()) || !bytesEqual(h.nextValidatorsHash, set.hash())) {
+      throw invalid('wrong validator set hash')
+    }
+    if (!bytesEqual(h.lastCommitHash, commitHash(block.lastCommit))) throw invalid('wrong last commit hash')
+    if (height === 1) {
+      if (block.lastCommit !== null) throw invalid('the first block carries no last commit')
+    } else {
+      if (block.lastCommit === null) throw invalid('missing last commit')
+      verifyCommit(this.clusterId, this.validatorSet(height - 1), block.lastCommit, height - 1, this.latestHash)
+    }
+    if (!bytesEqual(h.txRoot, merkleRoot(block.txs))) throw invalid('wrong transaction root')
+    const view = this.state.view()
+    const ctx = this.txContext(h.proposer)
+    const txHashes: string[] = []
+    for (const bytes of block.txs) {
+      const tx = decodeTx(bytes)
+      const hashHex = toHex(txHash(tx))
+      if (!this.mempool.isVerified(hashHex)) verifyTxSignature(this.clusterId, tx)
+      applyTx(view, tx, ctx)
+      txHashes.push(hashHex)
+    }
+    if (!bytesEqual(h.stateHash, this.state.hash(view))) throw invalid('wrong state hash')
+    if (h.supplyChr !== view.supply[0] || h.supplyPsy !== view.supply[1] || h.supplyFlx !== view.supply[2]) {
+      throw invalid('wrong supply')
+    }
+    return { view, txHashes }
+  }
+
+  async commitBlock(block: Block, commit: Commit): Promise<void> {
+    const hash = blockHash(block.header)
+    const hashHex = toHex(hash)
+    if (!this.isValidBlock(block)) throw new Error(`refusing to commit invalid block ${hashHex}`)
+    const execution = this.executions.get(hashHex)!
+    const next = this.validators.next()
+    await this.store.commitBlock({
+      block,
+      blockHash: hash,
+      commit,
+      accounts: execution.view.changedEntries(),
+      nextPriorities: next.priorities,
+    })
+    this.state.apply(execution.view)
+    this.latestHeader = block.header
+    this.latestHash = hash
+    this.validators = next
+    this.executions.clear()
+    this.mempool.afterCommit(execution.txHashes, this.state)
+    const committed: CommittedBlock = { block, hash, commit }
+    for (const l of this.listeners) {
+      try {
+        l(committed)
+      } catch (err) {
+        this.logger.error('block listener failed', { err: String(err) })
+      }
+    }
+  }
+}
+
+function invalid(reason: string): ConsensusError {
+  return new ConsensusError('ERR_INVALID_BLOCK', reason)
+}

@@ -1,0 +1,508 @@
+import { bytesEqual, fromHex, toHex } from '../../../shared/encoding'
+import { blockHash, VOTE_TYPE, voteSignBytes, type Block, type Commit, type VoteType } from '../chain/block'
+import type { ValidatorSet } from '../chain/validators'
+import type { Clock } from '../clock'
+import { addressOf, ed25519Verify } from '../crypto'
+import type { Logger } from '../logger'
+import { proposalSignBytes, type ConsensusMessage, type ProposalMessage, type SignedVote } from './messages'
+import type { PrivValidator } from './privValidator'
+import { NIL_VOTE, RoundVoteSet, type Equivocation } from './voteSet'
+
+/** What consensus needs from the chain it orders blocks for. */
+export interface ConsensusApp {
+  /** The validators that vote at `height`. */
+  validatorSet(height: number): ValidatorSet
+  /** A new block for this node to propose at `height`, carrying `lastCommit`. */
+  createBlock(height: number, proposer: Uint8Array, lastCommit: Commit | null): Block
+  /** Full validity: structure, last commit, time, and execution to the header's state hash. */
+  isValidBlock(block: Block): boolean
+  /** Makes a decided block durable, with the commit certificate that decided it. */
+  commitBlock(block: Block, commit: Commit): Promise<void>
+}
+
+/** How consensus messages leave this node (the node's own messages are applied directly). */
+export interface ConsensusNetwork {
+  broadcast(message: ConsensusMessage): void
+}
+
+/** Timeouts of the Tendermint algorithm; each grows linearly with the round. */
+export interface ConsensusTimeouts {
+  readonly proposeMs: number
+  readonly proposeDeltaMs: number
+  readonly prevoteMs: number
+  readonly prevoteDeltaMs: number
+  readonly precommitMs: number
+  readonly precommitDeltaMs: number
+  /** Wait after a decision before the next height: the block time. */
+  readonly commitMs: number
+}
+
+export const DEFAULT_TIMEOUTS: ConsensusTimeouts = {
+  proposeMs: 3000,
+  proposeDeltaMs: 500,
+  prevoteMs: 1000,
+  prevoteDeltaMs: 500,
+  precommitMs: 1000,
+  precommitDeltaMs: 500,
+  commitMs: 1000,
+}
+
+export type Step = 'propose' | 'prevote' | 'precommit' | 'commit'
+
+export interface ConsensusStatus {
+  readonly height: number
+  readonly round: number
+  readonly step: Step
+}
+
+export interface ConsensusEvents {
+  onDecided?(height: number, round: number): void
+  onEvidence?(evidence: Equivocation): void
+}
+
+interface ReceivedProposal {
+  readonly round: number
+  readonly polRound: number
+  readonly block: Block
+  readonly hashHex: string
+}
+
+// Messages more than this many rounds ahead are dropped: they cannot be needed yet and would let
+// a peer grow our memory without bound.
+const MAX_ROUNDS_AHEAD = 64
+const MAX_BUFFERED_NEXT_HEIGHT = 10_000
+
+/**
+ * Tendermint BFT as in "The latest gossip on BFT consensus" (Buchman, Kwon, Milosevic, 2018),
+ * Algorithm 1. Each numbered rule below names the line of the paper it implements. Events
+ * (messages, timeouts) are processed one at a time, so the state machine is deterministic for a
+ * given order of events. A validator set of one runs exactly this code.
+ */
+export class TendermintEngine {
+  private height = 0
+  private round = 0
+  private step: Step = 'propose'
+  private lockedValue: Block | null = null
+  private lockedRound = -1
+  private validValue: Block | null = null
+  private validRound = -1
+  private validators!: ValidatorSet
+  private lastCommit: Commit | null
+
+  private proposals = new Map<number, ReceivedProposal>()
+  private prevotes = new Map<number, RoundVoteSet>()
+  private precommits = new Map<number, RoundVoteSet>()
+  private firedOnce = new Set<string>()
+  private nextHeightBuffer: ConsensusMessage[] = []
+  private readonly timers = new Set<unknown>()
+
+  private readonly queue: (() => Promise<void>)[] = []
+  private draining = false
+  private stopped = true
+  private readonly myAddress: Uint8Array | null
+
+  constructor(
+    private readonly opts: {
+      clusterId: string
+      app: ConsensusApp
+      network: ConsensusNetwork
+      /** Null for a full node that follows but does not vote. */
+      privValidator: PrivValidator | null
+      clock: Clock
+      logger: Logger
+      timeouts: ConsensusTimeouts
+      events?: ConsensusEvents
+    },
+    startHeight: number,
+    lastCommit: Commit | null,
+  ) {
+    this.height = startHeight
+    this.lastCommit = lastCommit
+    this.myAddress = opts.privValidator ? addressOf(opts.privValidator.publicKey()) : null
+  }
+
+  start(): void {
+    this.stopped = false
+    this.enqueue(() => this.enterHeight(this.height, this.lastCommit))
+  }
+
+  /** Stops processing and cancels timers; waits for the event being processed to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    for (const t of this.timers) this.opts.clock.clearTimeout(t)
+    this.timers.clear()
+    while (this.draining) await new Promise((resolve) => setImmediate(resolve))
+  }
+
+  status(): ConsensusStatus {
+    return { height: this.height, round: this.round, step: this.step }
+  }
+
+  /** Hands a message from a peer to the state machine. Invalid messages are dropped. */
+  receive(message: ConsensusMessage): void {
+    this.enqueue(async () => {
+      this.ingest(message)
+      await this.applyRules()
+    })
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.queue.push(task)
+    if (!this.draining) void this.drain()
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true
+    try {
+      while (!this.stopped && this.queue.length > 0) {
+        const task = this.queue.shift()!
+        try {
+          await task()
+        } catch (err) {
+          this.opts.logger.error('consensus event failed', { err: String(err) })
+        }
+      }
+    } finally {
+      this.draining = false
+    }
+  }
+
+  // ---- state transitions ---------------------------------------------------------------------
+
+  private async enterHeight(height: number, lastCommit: Commit | null): Promise<void> {
+    this.height = height
+    this.lastCommit = lastCommit
+    this.validators = this.opts.app.validatorSet(height)
+    this.lockedValue = null
+    this.lockedRound = -1
+    this.validValue = null
+    this.validRound = -1
+    this.proposals = new Map()
+    this.prevotes = new Map()
+    this.precommits = new Map()
+    this.firedOnce = new Set()
+    await this.startRound(0)
+    const buffered = this.nextHeightBuffer
+    this.nextHeightBuffer = []
+    for (const m of buffered) this.ingest(m)
+    await this.applyRules()
+  }
+
+  /** StartRound (lines 11-21). */
+  private async startRound(round: number): Promise<void> {
+    this.round = round
+    this.step = 'propose'
+    const height = this.height
+    const proposer = this.validators.proposer(round)
+    if (this.myAddress && bytesEqual(proposer.address, this.myAddress)) {
+      const block =
+        this.validValue ?? this.opts.app.createBlock(height, this.myAddress, this.lastCommit)
+      await this.propose(block, this.validValue ? this.validRound : -1)
+    }
+    // Scheduled for the proposer too: if its own proposal cannot be signed (e.g. after a restart
+    // the double-sign guard refuses), the round still moves on.
+    this.schedule(this.timeoutFor('propose', round), () => this.onTimeoutPropose(height, round))
+  }
+
+  private async propose(block: Block, polRound: number): Promise<void> {
+    const hash = blockHash(block.header)
+    const body = {
+      height: this.height,
+      round: this.round,
+      polRoundPlusOne: polRound + 1,
+      blockHash: hash,
+    }
+    let signature: Uint8Array
+    try {
+      signature = await this.opts.privValidator!.signProposal(body)
+    } catch (err) {
+      this.opts.logger.warn('not proposing', { reason: (err as Error).message })
+      return
+    }
+    const message: ProposalMessage = { kind: 'proposal', body, block, signature }
+    this.opts.network.broadcast(message)
+    this.ingest(message)
+  }
+
+  private async castVote(type: VoteType, blockHashHex: string | null): Promise<void> {
+    const priv = this.opts.privValidator
+    if (!priv || !this.myAddress || this.validators.indexOf(this.myAddress) < 0) return
+    const body = {
+      type,
+      height: this.height,
+      round: this.round,
+      blockHash: blockHashHex === null ? null : fromHex(blockHashHex),
+    }
+    let signature: Uint8Array
+    try {
+      signature = await priv.signVote(body)
+    } catch (err) {
+      this.opts.logger.warn('not voting', { reason: (err as Error).message })
+      return
+    }
+    const vote: SignedVote = { body, validator: this.myAddress, signature }
+    this.opts.network.broadcast({ kind: 'vote', vote })
+    this.ingest({ kind: 'vote', vote })
+  }
+
+  private async decide(proposal: ReceivedProposal, round: number): Promise<void> {
+    const height = this.height
+    const votes = this.precommitSet(round).votesFor(proposal.hashHex)
+    const commit: Commit = {
+      height,
+      round,
+      blockHash: fromHex(proposal.hashHex),
+      signatures: votes.map((v) => ({ validator: v.validator, signature: v.signature })),
+    }
+    this.step = 'commit'
+    await this.opts.app.commitBlock(proposal.block, commit)
+    this.opts.events?.onDecided?.(height, round)
+    this.clearTimers()
+    // Wait out the block time; precommits that arrive meanwhile join the next block's last commit.
+    this.schedule(this.opts.timeouts.commitMs, () => {
+      const late = this.precommitSet(round).votesFor(proposal.hashHex)
+      const fuller: Commit = {
+        ...commit,
+        signatures: late.map((v) => ({ validator: v.validator, signature: v.signature })),
+      }
+      return this.enterHeight(height + 1, fuller)
+    })
+  }
+
+  // ---- the upon-rules of Algorithm 1 ---------------------------------------------------------
+
+  private async applyRules(): Promise<void> {
+    while (!this.stopped && (await this.applyOneRule()));
+  }
+
+  /** Applies the first rule whose condition holds; returns whether anything changed. */
+  private async applyOneRule(): Promise<boolean> {
+    if (this.step === 'commit') return false
+    const r = this.round
+
+    // Line 49: a proposal with precommits of more than 2/3 for it, in any round, decides.
+    for (const [round, proposal] of this.proposals) {
+      const pc = this.precommits.get(round)
+      if (pc && this.validators.hasTwoThirds(pc.powerFor(proposal.hashHex))) {
+        if (this.opts.app.isValidBlock(proposal.block)) {
+          await this.decide(proposal, round)
+          return true
+        }
+      }
+    }
+
+    // Line 55: more than 1/3 of the power is already in a later round: skip to it.
+    for (const round of this.laterRounds()) {
+      if (this.validators.hasOneThird(this.powerSeenInRound(round))) {
+        this.clearTimers()
+        await this.startRound(round)
+        return true
+      }
+    }
+
+    const proposal = this.proposals.get(r)
+    if (this.step === 'propose' && proposal) {
+      // Line 22: a fresh proposal.
+      if (proposal.polRound === -1) {
+        const accept =
+          this.opts.app.isValidBlock(proposal.block) &&
+          (this.lockedRound === -1 || this.isLockedOn(proposal.hashHex))
+        this.step = 'prevote'
+        await this.castVote(VOTE_TYPE.prevote, accept ? proposal.hashHex : null)
+        return true
+      }
+      // Line 28: a re-proposal backed by a proof of lock from round vr < r.
+      const vr = proposal.polRound
+      const polVotes = this.prevotes.get(vr)
+      if (vr < r && polVotes && this.validators.hasTwoThirds(polVotes.powerFor(proposal.hashHex))) {
+        const accept =
+          this.opts.app.isValidBlock(proposal.block) &&
+          (this.lockedRound <= vr || this.isLockedOn(proposal.hashHex))
+        this.step = 'prevote'
+        await this.castVote(VOTE_TYPE.prevote, accept ? proposal.hashHex : null)
+        return true
+      }
+    }
+
+    const prevotes = this.prevotes.get(r)
+    // Line 34: any 2/3 of prevotes starts the prevote timeout.
+    if (this.step === 'prevote' && prevotes?.hasTwoThirdsAny() && this.once(`prevote-timeout/${r}`)) {
+      const height = this.height
+      this.schedule(this.timeoutFor('prevote', r), () => this.onTimeoutPrevote(height, r))
+      return true
+    }
+
+    // Line 36: 2/3 of prevotes for a valid proposal: lock (if still prevoting) and remember it.
+    if (
+      proposal &&
+      prevotes &&
+      this.validators.hasTwoThirds(prevotes.powerFor(proposal.hashHex)) &&
+      this.opts.app.isValidBlock(proposal.block) &&
+      this.once(`polka/${r}`)
+    ) {
+      if (this.step === 'prevote') {
+        this.lockedValue = proposal.block
+        this.lockedRound = r
+        this.step = 'precommit'
+        await this.castVote(VOTE_TYPE.precommit, proposal.hashHex)
+      }
+      this.validValue = proposal.block
+      this.validRound = r
+      return true
+    }
+
+    // Line 44: 2/3 of prevotes for nil.
+    if (
+      this.step === 'prevote' &&
+      prevotes &&
+      this.validators.hasTwoThirds(prevotes.powerFor(NIL_VOTE))
+    ) {
+      this.step = 'precommit'
+      await this.castVote(VOTE_TYPE.precommit, null)
+      return true
+    }
+
+    // Line 47: any 2/3 of precommits starts the precommit timeout.
+    if (this.precommits.get(r)?.hasTwoThirdsAny() && this.once(`precommit-timeout/${r}`)) {
+      const height = this.height
+      this.schedule(this.timeoutFor('precommit', r), () => this.onTimeoutPrecommit(height, r))
+      return true
+    }
+    return false
+  }
+
+  /** Line 57. */
+  private async onTimeoutPropose(height: number, round: number): Promise<void> {
+    if (height !== this.height || round !== this.round || this.step !== 'propose') return
+    this.step = 'prevote'
+    await this.castVote(VOTE_TYPE.prevote, null)
+    await this.applyRules()
+  }
+
+  /** Line 61. */
+  private async onTimeoutPrevote(height: number, round: number): Promise<void> {
+    if (height !== this.height || round !== this.round || this.step !== 'prevote') return
+    this.step = 'precommit'
+    await this.castVote(VOTE_TYPE.precommit, null)
+    await this.applyRules()
+  }
+
+  /** Line 65. */
+  private async onTimeoutPrecommit(height: number, round: number): Promise<void> {
+    if (height !== this.height || round !== this.round || this.step === 'commit') return
+    await this.startRound(round + 1)
+    await this.applyRules()
+  }
+
+  // ---- message intake ------------------------------------------------------------------------
+
+  /** Checks a message and records it; never throws for bad input from peers. */
+  private ingest(message: ConsensusMessage): void {
+    const height = message.kind === 'proposal' ? message.body.height : message.vote.body.height
+    const round = message.kind === 'proposal' ? message.body.round : message.vote.body.round
+    if (height === this.height + 1) {
+      if (this.nextHeightBuffer.length < MAX_BUFFERED_NEXT_HEIGHT) this.nextHeightBuffer.push(message)
+      return
+    }
+    if (height !== this.height || round > this.round + MAX_ROUNDS_AHEAD) return
+    if (message.kind === 'proposal') this.ingestProposal(message)
+    else this.ingestVote(message.vote)
+  }
+
+  private ingestProposal(message: ProposalMessage): void {
+    const { body, block, signature } = message
+    if (this.proposals.has(body.round)) return
+    const proposer = this.validators.proposer(body.round)
+    if (!ed25519Verify(proposer.publicKey, proposalSignBytes(this.opts.clusterId, body), signature)) {
+      this.opts.logger.warn('dropping proposal with a bad signature', { round: body.round })
+      return
+    }
+    const hash = blockHash(block.header)
+    if (!bytesEqual(hash, body.blockHash) || block.header.height !== this.height) return
+    const polRound = body.polRoundPlusOne - 1
+    if (polRound >= body.round) return
+    this.proposals.set(body.round, { round: body.round, polRound, block, hashHex: toHex(hash) })
+  }
+
+  private ingestVote(vote: SignedVote): void {
+    const index = this.validators.indexOf(vote.validator)
+    if (index < 0) return
+    const { type } = vote.body
+    if (type !== VOTE_TYPE.prevote && type !== VOTE_TYPE.precommit) return
+    const set = type === VOTE_TYPE.prevote ? this.prevoteSet(vote.body.round) : this.precommitSet(vote.body.round)
+    if (set.hasSameVote(index, vote)) return
+    const validator = this.validators.validators[index]!
+    if (!ed25519Verify(validator.publicKey, voteSignBytes(this.opts.clusterId, vote.body), vote.signature)) {
+      this.opts.logger.warn('dropping vote with a bad signature')
+      return
+    }
+    const evidence = set.add(vote, index)
+    if (evidence) this.opts.events?.onEvidence?.(evidence)
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private prevoteSet(round: number): RoundVoteSet {
+    let set = this.prevotes.get(round)
+    if (!set) this.prevotes.set(round, (set = new RoundVoteSet(this.validators)))
+    return set
+  }
+
+  private precommitSet(round: number): RoundVoteSet {
+    let set = this.precommits.get(round)
+    if (!set) this.precommits.set(round, (set = new RoundVoteSet(this.validators)))
+    return set
+  }
+
+  private isLockedOn(hashHex: string): boolean {
+    return this.lockedValue !== null && toHex(blockHash(this.lockedValue.header)) === hashHex
+  }
+
+  private laterRounds(): number[] {
+    const rounds = new Set<number>()
+    for (const m of [this.proposals, this.prevotes, this.precommits]) {
+      for (const round of m.keys()) if (round > this.round) rounds.add(round)
+    }
+    return [...rounds].sort((a, b) => a - b)
+  }
+
+  /** Power of the distinct validators that sent any message in `round`. */
+  private powerSeenInRound(round: number): bigint {
+    const indices = new Set<number>([
+      ...(this.prevotes.get(round)?.indices() ?? []),
+      ...(this.precommits.get(round)?.indices() ?? []),
+    ])
+    if (this.proposals.has(round)) {
+      indices.add(this.validators.indexOf(this.validators.proposer(round).address))
+    }
+    let power = 0n
+    for (const i of indices) power += this.validators.validators[i]!.power
+    return power
+  }
+
+  private once(key: string): boolean {
+    if (this.firedOnce.has(key)) return false
+    this.firedOnce.add(key)
+    return true
+  }
+
+  private timeoutFor(kind: 'propose' | 'prevote' | 'precommit', round: number): number {
+    const t = this.opts.timeouts
+    if (kind === 'propose') return t.proposeMs + round * t.proposeDeltaMs
+    if (kind === 'prevote') return t.prevoteMs + round * t.prevoteDeltaMs
+    return t.precommitMs + round * t.precommitDeltaMs
+  }
+
+  private schedule(ms: number, fn: () => Promise<void>): void {
+    const handle = this.opts.clock.setTimeout(() => {
+      this.timers.delete(handle)
+      this.enqueue(fn)
+    }, ms)
+    this.timers.add(handle)
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) this.opts.clock.clearTimeout(t)
+    this.timers.clear()
+  }
+}

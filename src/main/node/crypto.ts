@@ -1,0 +1,95 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  sign as edSign,
+  verify as edVerify,
+  type KeyObject,
+} from 'node:crypto'
+import { ADDRESS_LENGTH } from '../../shared/address'
+
+// DER prefixes that wrap a raw 32-byte Ed25519 key as PKCS#8 (private) or SPKI (public).
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
+
+export const PUBLIC_KEY_LENGTH = 32
+export const SIGNATURE_LENGTH = 64
+export const HASH_LENGTH = 32
+
+/** SHA-256 of the concatenation of `parts`. */
+export function sha256(...parts: readonly Uint8Array[]): Uint8Array {
+  const h = createHash('sha256')
+  for (const p of parts) h.update(p)
+  return new Uint8Array(h.digest().buffer.slice(0))
+}
+
+/** The account/validator address of an Ed25519 public key: SHA-256(pubkey)[0..20). */
+export function addressOf(publicKey: Uint8Array): Uint8Array {
+  if (publicKey.length !== PUBLIC_KEY_LENGTH) throw new RangeError('public key must be 32 bytes')
+  return sha256(publicKey).slice(0, ADDRESS_LENGTH)
+}
+
+/** An Ed25519 private key held as a node:crypto KeyObject (never exported as bytes again). */
+export function ed25519PrivateKey(seed: Uint8Array): KeyObject {
+  if (seed.length !== 32) throw new RangeError('Ed25519 seed must be 32 bytes')
+  const der = Buffer.concat([PKCS8_ED25519_PREFIX, seed])
+  try {
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+  } finally {
+    der.fill(0)
+  }
+}
+
+/** The raw 32-byte public key of a private KeyObject. */
+export function ed25519PublicKeyOf(privateKey: KeyObject): Uint8Array {
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' })
+  return new Uint8Array(spki.subarray(SPKI_ED25519_PREFIX.length))
+}
+
+/** A fresh random Ed25519 seed. */
+export function randomEd25519Seed(): Uint8Array {
+  return new Uint8Array(randomBytes(32))
+}
+
+export function ed25519Sign(privateKey: KeyObject, message: Uint8Array): Uint8Array {
+  return new Uint8Array(edSign(null, message, privateKey))
+}
+
+// Verifying needs a KeyObject per public key; building one costs about as much as a verification,
+// so recently used keys are kept (insertion-ordered Map used as a small LRU).
+const PUBLIC_KEY_CACHE_SIZE = 4096
+const publicKeyCache = new Map<string, KeyObject>()
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  const id = Buffer.from(publicKey).toString('hex')
+  let key = publicKeyCache.get(id)
+  if (key === undefined) {
+    key = createPublicKey({
+      key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]),
+      format: 'der',
+      type: 'spki',
+    })
+    if (publicKeyCache.size >= PUBLIC_KEY_CACHE_SIZE) {
+      publicKeyCache.delete(publicKeyCache.keys().next().value as string)
+    }
+  } else {
+    publicKeyCache.delete(id)
+  }
+  publicKeyCache.set(id, key)
+  return key
+}
+
+/** Ed25519 verification; false (never a throw) for malformed keys or signatures. */
+export function ed25519Verify(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false
+  try {
+    return edVerify(null, message, publicKeyObject(publicKey), signature)
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,73 @@
+import { ADDRESS_LENGTH } from '../../../shared/address'
+import {
+  decode,
+  encode,
+  fixedBytes,
+  struct,
+  taggedUnion,
+  u128,
+  u8,
+  uint,
+  type Infer,
+} from '../../../shared/encoding'
+import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, ed25519Verify, sha256 } from '../crypto'
+import { signBytes, SIGN_DOMAIN } from '../chain/domain'
+import { LedgerError } from './errors'
+
+/** Largest encoded signed transaction accepted anywhere. */
+export const MAX_TX_BYTES = 4096
+
+const Address = fixedBytes(ADDRESS_LENGTH)
+
+/** The actions a transaction can carry; one per transaction. */
+export const ActionCodec = taggedUnion({
+  transfer: struct({ to: Address, token: u8, amount: u128 }),
+})
+export type Action = Infer<typeof ActionCodec>
+
+export const TxBodyCodec = struct({
+  sender: fixedBytes(PUBLIC_KEY_LENGTH),
+  nonce: uint,
+  fee: u128,
+  action: ActionCodec,
+})
+export type TxBody = Infer<typeof TxBodyCodec>
+
+export const SignedTxCodec = struct({
+  body: TxBodyCodec,
+  signature: fixedBytes(SIGNATURE_LENGTH),
+})
+export type SignedTx = Infer<typeof SignedTxCodec>
+
+/** The bytes a sender signs: domain tag, cluster id and the body, so no replay across roles or clusters. */
+export function txSignBytes(clusterId: string, body: TxBody): Uint8Array {
+  return signBytes(SIGN_DOMAIN.tx, clusterId, encode(TxBodyCodec, body))
+}
+
+export function encodeTx(tx: SignedTx): Uint8Array {
+  return encode(SignedTxCodec, tx)
+}
+
+/** Decodes a signed transaction, refusing oversized or non-canonical bytes with ERR_MALFORMED_TX. */
+export function decodeTx(bytes: Uint8Array): SignedTx {
+  if (bytes.length > MAX_TX_BYTES) {
+    throw new LedgerError('ERR_MALFORMED_TX', `transaction of ${bytes.length} bytes > ${MAX_TX_BYTES}`)
+  }
+  try {
+    return decode(SignedTxCodec, bytes)
+  } catch (err) {
+    throw new LedgerError('ERR_MALFORMED_TX', `malformed transaction: ${(err as Error).message}`)
+  }
+}
+
+/** The id of a transaction: SHA-256 of its canonical signed encoding. */
+export function txHash(tx: SignedTx): Uint8Array {
+  return sha256(encodeTx(tx))
+}
+
+/** Checks the sender's signature over the body; throws ERR_BAD_SIGNATURE. */
+export function verifyTxSignature(clusterId: string, tx: SignedTx): void {
+  if (!ed25519Verify(tx.body.sender, txSignBytes(clusterId, tx.body), tx.signature)) {
+    throw new LedgerError('ERR_BAD_SIGNATURE', 'transaction signature does not verify')
+  }
+}

@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises'
+import { decodeAddress, encodeAddress } from '../../shared/address'
+import { CodedError } from '../../shared/errors'
+import { fromHex, toHex } from '../../shared/encoding'
+import type { AccountDto, BlockSummary, NodeStatus } from '../../shared/ipc/contract'
+import type { Balances } from '../../shared/tokens'
+import { loadOrCreateNodeKeys } from '../keys/nodeKeyFile'
+import { blockHash, type Block } from './chain/block'
+import { Chain, type CommittedBlock } from './chain/chain'
+import { genesisToFile, parseGenesis, type Genesis } from './chain/genesis'
+import { systemClock, type Clock } from './clock'
+import { DEFAULT_TIMEOUTS, TendermintEngine, type ConsensusTimeouts } from './consensus/engine'
+import { PrivValidator } from './consensus/privValidator'
+import { addressOf } from './crypto'
+import { dataDirLayout, type DataDirLayout } from './dataDir'
+import { createDevnetGenesis } from './devnet'
+import { ensurePrivateDir, writeFileAtomic } from './fsUtil'
+import type { Logger } from './logger'
+import { LedgerError } from './ledger/errors'
+import { Mempool } from './mempool/mempool'
+import { ChainStore } from './storage/store'
+
+export type NodeErrorCode = 'ERR_NOT_FOUND' | 'ERR_NODE_STOPPED'
+export class NodeError extends CodedError<NodeErrorCode> {}
+
+export interface NodeOptions {
+  readonly dataDir: string
+  /** Time between blocks (the consensus commit timeout). */
+  readonly blockTimeMs: number
+  readonly logger: Logger
+  readonly clock?: Clock
+  readonly timeouts?: Partial<ConsensusTimeouts>
+  readonly mempoolSize?: number
+}
+
+type Listener<T> = (value: T) => void
+
+function balancesDto(b: Balances): { CHR: string; PSY: string; FLX: string } {
+  return { CHR: b[0].toString(), PSY: b[1].toString(), FLX: b[2].toString() }
+}
+
+/**
+ * A Coherence node without Electron: storage, ledger, mempool and consensus, assembled from its
+ * options. The desktop app and headless mode both run exactly this.
+ */
+export class CoherenceNode {
+  private readonly blockListeners: Listener<CommittedBlock>[] = []
+  private stopped = false
+
+  private constructor(
+    readonly layout: DataDirLayout,
+    readonly options: NodeOptions,
+    private readonly store: ChainStore,
+    readonly chain: Chain,
+    private readonly mempool: Mempool,
+    private readonly engine: TendermintEngine,
+    readonly validatorAddress: Uint8Array,
+    readonly accountAddress: Uint8Array,
+  ) {
+    chain.onCommitted((c) => {
+      for (const l of this.blockListeners) l(c)
+    })
+  }
+
+  /**
+   * Opens (or on first start creates) the node in `options.dataDir` and starts consensus. The
+   * database is opened first: its lock keeps a second node out before anything is written.
+   */
+  static async start(options: NodeOptions): Promise<CoherenceNode> {
+    const clock = options.clock ?? systemClock
+    const layout = dataDirLayout(options.dataDir)
+    await ensurePrivateDir(layout.root)
+    const store = await ChainStore.open(layout.db)
+    try {
+      const keys = await loadOrCreateNodeKeys(layout.nodeKeys)
+      const genesis = await loadOrCreateGenesis(layout, () =>
+        createDevnetGenesis({
+          consensusPublicKey: keys.consensus.publicKey(),
+          accountPublicKey: keys.account.publicKey(),
+          time: clock.now(),
+        }),
+      )
+      const mempool = new Mempool(genesis.clusterId, options.mempoolSize ?? 50_000)
+      const logger = options.logger
+      const chain = await Chain.open({ genesis, store, mempool, clock, logger })
+      const privValidator = await PrivValidator.load(keys.consensus, store, genesis.clusterId)
+      const lastCommit = chain.height > 0 ? await chain.commitOf(chain.height) : null
+      const engine = new TendermintEngine(
+        {
+          clusterId: genesis.clusterId,
+          app: chain,
+          // One node alone: nobody to send to. The peer transport plugs in here.
+          network: { broadcast: () => {} },
+          privValidator,
+          clock,
+          logger: logger.child({ module: 'consensus' }),
+          timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts, commitMs: options.blockTimeMs },
+        },
+        chain.height + 1,
+        lastCommit,
+      )
+      const node = new CoherenceNode(
+        layout,
+        options,
+        store,
+        chain,
+        mempool,
+        engine,
+        addressOf(keys.consensus.publicKey()),
+        addressOf(keys.account.publicKey()),
+      )
+      engine.start()
+      logger.info('node started', { clusterId: genesis.clusterId, height: chain.height })
+      return node
+    } catch (err) {
+      await store.close()
+      throw err
+    }
+  }
+
+  /** Stops consensus and closes the database; committed blocks are already durable. */
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    await this.engine.stop()
+    await this.store.close()
+    this.options.logger.info('node stopped', { height: this.chain.height })
+  }
+
+  onBlock(listener: Listener<CommittedBlock>): () => void {
+    this.blockListeners.push(listener)
+    return () => {
+      const i = this.blockListeners.indexOf(listener)
+      if (i >= 0) this.blockListeners.splice(i, 1)
+    }
+  }
+
+  status(): NodeStatus {
+    const { header, hash } = this.chain.latest
+    return {
+      clusterId: this.chain.clusterId,
+      height: this.chain.height,
+      latestBlockHash: toHex(hash),
+      latestBlockTime: header?.time ?? this.chain.genesis.genesisTime,
+      validatorAddress: encodeAddress(this.validatorAddress),
+      accountAddress: encodeAddress(this.accountAddress),
+      balances: balancesDto(this.chain.state.account(this.accountAddress).balances),
+      blockTimeMs: this.options.blockTimeMs,
+      mempoolSize: this.mempool.size,
+    }
+  }
+
+  account(address: string): AccountDto {
+    const account = this.chain.state.account(decodeAddress(address))
+    return { address, nonce: account.nonce, balances: balancesDto(account.balances) }
+  }
+
+  async blockSummary(height: number): Promise<BlockSummary> {
+    const block = await this.chain.block(height)
+    if (!block) throw new NodeError('ERR_NOT_FOUND', `no block at height ${height}`)
+    return summarize(block)
+  }
+
+  /** Validates a signed transaction (hex) and queues it for the next block. */
+  submitTx(hex: string): { hash: string } {
+    if (this.stopped) throw new NodeError('ERR_NODE_STOPPED', 'the node is stopping')
+    const ctx = this.chain.txContext(this.validatorAddress)
+    return { hash: this.mempool.add(fromHex(hex), this.chain.state, ctx) }
+  }
+}
+
+/** A block as the UI sees it. */
+export function summarize(block: Block): BlockSummary {
+  return {
+    height: block.header.height,
+    hash: toHex(blockHash(block.header)),
+    time: block.header.time,
+    proposer: encodeAddress(block.header.proposer),
+    txCount: block.txs.length,
+    stateHash: toHex(block.header.stateHash),
+  }
+}
+
+async function loadOrCreateGenesis(layout: DataDirLayout, create: () => Genesis): Promise<Genesis> {
+  let text: string
+  try {
+    text = await readFile(layout.genesis, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    const genesis = create()
+    await writeFileAtomic(layout.genesis, JSON.stringify(genesisToFile(genesis), null, 2) + '\n')
+    return genesis
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new LedgerError('ERR_BAD_GENESIS', `${layout.genesis} is not valid JSON`)
+  }
+  return parseGenesis(json)
+}

@@ -1,0 +1,5 @@
+export * from './bytes'
+export * from './codec'
+export * from './errors'
+export { Reader } from './reader'
+export { Writer } from './writer'

@@ -1,0 +1,5 @@
+export * from './client'
+export * from './contract'
+export * from './errors'
+export * from './primitives'
+export * from './wire'
