@@ -25,7 +25,9 @@ async function main(argv: string[]): Promise<number> {
       return err.code === 'ERR_USAGE' ? 2 : 1
     }
     const e = err as NodeJS.ErrnoException
-    console.error(`error: ${e.code === 'EADDRINUSE' ? 'the RPC port is already in use' : e.message}`)
+    console.error(
+      `error: ${e.code === 'EADDRINUSE' ? 'the RPC port is already in use' : e.message}`,
+    )
     return 1
   }
 }

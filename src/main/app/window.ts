@@ -41,7 +41,9 @@ export function createMainWindow(settings: Store<AppSettings>): BrowserWindow {
       },
     })
   })
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+    callback(false),
+  )
   win.webContents.on('will-navigate', (event) => event.preventDefault())
   win.webContents.setWindowOpenHandler(({ url }) => {
     // Links to the web open in the person's browser, never inside the app.

@@ -26,6 +26,7 @@ export function intFlag(
   if (value === undefined) return fallback
   if (!/^\d+$/.test(value)) throw new CliError('ERR_USAGE', `--${name} must be a whole number`)
   const n = Number(value)
-  if (n < min || n > max) throw new CliError('ERR_USAGE', `--${name} must be between ${min} and ${max}`)
+  if (n < min || n > max)
+    throw new CliError('ERR_USAGE', `--${name} must be between ${min} and ${max}`)
   return n
 }

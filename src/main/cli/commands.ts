@@ -41,7 +41,9 @@ export async function startCommand(argv: string[]): Promise<number> {
     logger,
   })
   const status = running.node.status()
-  console.log(`Coherence node running headless: cluster ${status.clusterId}, height ${status.height}`)
+  console.log(
+    `Coherence node running headless: cluster ${status.clusterId}, height ${status.height}`,
+  )
   console.log(`Data directory: ${dataDir}`)
   console.log(`Open the UI: ${running.uiUrl}`)
   await new Promise<void>((done) => {
@@ -70,7 +72,9 @@ export async function statusCommand(argv: string[]): Promise<number> {
     } else {
       console.log(`cluster     ${status.clusterId}`)
       console.log(`height      ${status.height}`)
-      console.log(`last block  ${status.latestBlockHash} at ${new Date(status.latestBlockTime).toISOString()}`)
+      console.log(
+        `last block  ${status.latestBlockHash} at ${new Date(status.latestBlockTime).toISOString()}`,
+      )
       console.log(`validator   ${status.validatorAddress}`)
       console.log(`account     ${status.accountAddress}`)
     }

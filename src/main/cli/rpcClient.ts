@@ -36,7 +36,7 @@ export async function connectToNode(
   ws.on('message', (data) => {
     let parsed
     try {
-      parsed = RpcServerMessageSchema.safeParse(JSON.parse(String(data)))
+      parsed = RpcServerMessageSchema.safeParse(JSON.parse((data as Buffer).toString('utf8')))
     } catch {
       return
     }

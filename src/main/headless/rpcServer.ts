@@ -4,7 +4,11 @@ import { unlink } from 'node:fs/promises'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { IPC_ERRORS } from '../../shared/ipc/errors'
-import { MAX_RPC_MESSAGE_BYTES, RpcRequestSchema, type RpcServerMessage } from '../../shared/ipc/wire'
+import {
+  MAX_RPC_MESSAGE_BYTES,
+  RpcRequestSchema,
+  type RpcServerMessage,
+} from '../../shared/ipc/wire'
 import { writeFileAtomic } from '../node/fsUtil'
 import type { Logger } from '../node/logger'
 import type { Dispatch } from '../ipc/dispatcher'
@@ -81,8 +85,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<Running
     if (url.pathname !== '/rpc') return refuse(404, 'Not Found')
     if (!hostAllowed(req, port)) return refuse(403, 'Forbidden Host')
     const origin = req.headers.origin
-    if (origin !== undefined && !ownOrigins(port).includes(origin)) return refuse(403, 'Forbidden Origin')
-    if (!tokenMatches(expectedToken, url.searchParams.get('token'))) return refuse(401, 'Unauthorized')
+    if (origin !== undefined && !ownOrigins(port).includes(origin))
+      return refuse(403, 'Forbidden Origin')
+    if (!tokenMatches(expectedToken, url.searchParams.get('token')))
+      return refuse(401, 'Unauthorized')
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws)
       ws.on('close', () => clients.delete(ws))

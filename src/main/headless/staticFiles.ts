@@ -27,7 +27,11 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ')
 
 /** Serves a file of the built UI from `root`; refuses anything outside it. */
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
+export async function serveStatic(
+  root: string,
+  urlPath: string,
+  res: ServerResponse,
+): Promise<void> {
   const relative = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath).replace(/^\/+/, '')
   const full = normalize(join(root, relative))
   if (full !== root && !full.startsWith(root + sep)) {

@@ -1,5 +1,11 @@
 import { toErrorPayload, type Result } from '../../shared/errors'
-import { CHANNELS, isChannel, type Channel, type ChannelRequest, type ChannelResponse } from '../../shared/ipc/contract'
+import {
+  CHANNELS,
+  isChannel,
+  type Channel,
+  type ChannelRequest,
+  type ChannelResponse,
+} from '../../shared/ipc/contract'
 import { IPC_ERRORS } from '../../shared/ipc/errors'
 
 /** One service function per channel. */

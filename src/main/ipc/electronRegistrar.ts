@@ -16,7 +16,11 @@ export function registerIpc(
 ): () => void {
   ipcMain.handle(
     INVOKE_CHANNEL,
-    async (event: IpcMainInvokeEvent, channel: unknown, payload: unknown): Promise<Result<unknown>> => {
+    async (
+      event: IpcMainInvokeEvent,
+      channel: unknown,
+      payload: unknown,
+    ): Promise<Result<unknown>> => {
       const frame = event.senderFrame
       const trusted =
         event.sender === window.webContents &&

@@ -48,7 +48,10 @@ export const HeaderCodec = struct({
 })
 export type Header = Infer<typeof HeaderCodec>
 
-export const CommitSigCodec = struct({ validator: Address, signature: fixedBytes(SIGNATURE_LENGTH) })
+export const CommitSigCodec = struct({
+  validator: Address,
+  signature: fixedBytes(SIGNATURE_LENGTH),
+})
 export type CommitSig = Infer<typeof CommitSigCodec>
 
 /** Precommits of more than 2/3 of the power for one block in one round: the commit certificate. */

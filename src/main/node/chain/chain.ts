@@ -6,8 +6,8 @@ import type { ConsensusApp } from '../consensus/engine'
 import { verifyCommit } from '../consensus/commitVerify'
 import type { Logger } from '../logger'
 import { LedgerState, type StateView } from '../ledger/state'
-import { applyTx, type TxContext } from '../ledger/rules'
-import { decodeTx, encodeTx, txHash, verifyTxSignature, type SignedTx } from '../ledger/tx'
+import { applyTx, executeTx, type TxContext } from '../ledger/rules'
+import { decodeTx, encodeTx, txHash, type SignedTx } from '../ledger/tx'
 import type { Mempool } from '../mempool/mempool'
 import type { ChainStore } from '../storage/store'
 import {
@@ -192,7 +192,10 @@ export class Chain implements ConsensusApp {
     try {
       execution = this.check(block)
     } catch (err) {
-      this.logger.warn('invalid block', { height: block.header.height, reason: (err as Error).message })
+      this.logger.warn('invalid block', {
+        height: block.header.height,
+        reason: (err as Error).message,
+      })
     }
     this.executions.set(hashHex, execution)
     return execution !== null
@@ -207,32 +210,46 @@ export class Chain implements ConsensusApp {
     if (!bytesEqual(h.prevHash, this.latestHash)) throw invalid('wrong previous block hash')
     const prevTime = this.latestHeader?.time ?? this.genesis.genesisTime
     if (h.time <= prevTime) throw invalid('block time does not advance')
-    if (h.time > this.clock.now() + MAX_BLOCK_TIME_AHEAD_MS) throw invalid('block time is in the future')
+    if (h.time > this.clock.now() + MAX_BLOCK_TIME_AHEAD_MS)
+      throw invalid('block time is in the future')
     const set = this.validatorSet(height)
     if (set.indexOf(h.proposer) < 0) throw invalid('proposer is not a validator')
-    if (!bytesEqual(h.validatorsHash, set.hash()) || !bytesEqual(h.nextValidatorsHash, set.hash())) {
+    if (
+      !bytesEqual(h.validatorsHash, set.hash()) ||
+      !bytesEqual(h.nextValidatorsHash, set.hash())
+    ) {
       throw invalid('wrong validator set hash')
     }
-    if (!bytesEqual(h.lastCommitHash, commitHash(block.lastCommit))) throw invalid('wrong last commit hash')
+    if (!bytesEqual(h.lastCommitHash, commitHash(block.lastCommit)))
+      throw invalid('wrong last commit hash')
     if (height === 1) {
       if (block.lastCommit !== null) throw invalid('the first block carries no last commit')
     } else {
       if (block.lastCommit === null) throw invalid('missing last commit')
-      verifyCommit(this.clusterId, this.validatorSet(height - 1), block.lastCommit, height - 1, this.latestHash)
+      verifyCommit(
+        this.clusterId,
+        this.validatorSet(height - 1),
+        block.lastCommit,
+        height - 1,
+        this.latestHash,
+      )
     }
     if (!bytesEqual(h.txRoot, merkleRoot(block.txs))) throw invalid('wrong transaction root')
     const view = this.state.view()
-    const ctx = this.txContext(h.proposer)
+    const ctx = { ...this.txContext(h.proposer), clusterId: this.clusterId }
     const txHashes: string[] = []
     for (const bytes of block.txs) {
       const tx = decodeTx(bytes)
       const hashHex = toHex(txHash(tx))
-      if (!this.mempool.isVerified(hashHex)) verifyTxSignature(this.clusterId, tx)
-      applyTx(view, tx, ctx)
+      executeTx(view, tx, ctx, this.mempool.isVerified(hashHex))
       txHashes.push(hashHex)
     }
     if (!bytesEqual(h.stateHash, this.state.hash(view))) throw invalid('wrong state hash')
-    if (h.supplyChr !== view.supply[0] || h.supplyPsy !== view.supply[1] || h.supplyFlx !== view.supply[2]) {
+    if (
+      h.supplyChr !== view.supply[0] ||
+      h.supplyPsy !== view.supply[1] ||
+      h.supplyFlx !== view.supply[2]
+    ) {
       throw invalid('wrong supply')
     }
     return { view, txHashes }

@@ -1,6 +1,16 @@
 import { z } from 'zod'
 import { decodeAddress, encodeAddress } from '../../../shared/address'
-import { array, encode, fixedBytes, fromHex, str, struct, toHex, u128, uint } from '../../../shared/encoding'
+import {
+  array,
+  encode,
+  fixedBytes,
+  fromHex,
+  str,
+  struct,
+  toHex,
+  u128,
+  uint,
+} from '../../../shared/encoding'
 import { AmountSchema, BalancesSchema } from '../../../shared/ipc/primitives'
 import type { Balances } from '../../../shared/tokens'
 import { PUBLIC_KEY_LENGTH, sha256 } from '../crypto'
@@ -12,7 +22,9 @@ const PublicKeyHex = z.string().regex(/^[0-9a-f]{64}$/, '32-byte Ed25519 public 
 /** The genesis file: the trust root of a cluster, shared by every node of it. */
 export const GenesisSchema = z
   .object({
-    clusterId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
+    clusterId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
     genesisTime: z.number().int().nonnegative(),
     params: z.object({ minFee: AmountSchema }).strict(),
     validators: z
@@ -62,9 +74,14 @@ export function parseGenesis(json: unknown): Genesis {
     } catch {
       throw new LedgerError('ERR_BAD_GENESIS', `invalid genesis account address ${a.address}`)
     }
-    if (seen.has(a.address)) throw new LedgerError('ERR_BAD_GENESIS', `duplicate account ${a.address}`)
+    if (seen.has(a.address))
+      throw new LedgerError('ERR_BAD_GENESIS', `duplicate account ${a.address}`)
     seen.add(a.address)
-    const balances: Balances = [BigInt(a.balances.CHR), BigInt(a.balances.PSY), BigInt(a.balances.FLX)]
+    const balances: Balances = [
+      BigInt(a.balances.CHR),
+      BigInt(a.balances.PSY),
+      BigInt(a.balances.FLX),
+    ]
     return { address, balances }
   })
   const keys = new Set(g.validators.map((v) => v.publicKey))
@@ -75,7 +92,10 @@ export function parseGenesis(json: unknown): Genesis {
     clusterId: g.clusterId,
     genesisTime: g.genesisTime,
     minFee: BigInt(g.params.minFee),
-    validators: g.validators.map((v) => ({ publicKey: fromHex(v.publicKey), power: BigInt(v.power) })),
+    validators: g.validators.map((v) => ({
+      publicKey: fromHex(v.publicKey),
+      power: BigInt(v.power),
+    })),
     accounts,
   }
 }
@@ -92,7 +112,11 @@ export function genesisToFile(g: Genesis): GenesisFile {
     })),
     accounts: g.accounts.map((a) => ({
       address: encodeAddress(a.address),
-      balances: { CHR: a.balances[0].toString(), PSY: a.balances[1].toString(), FLX: a.balances[2].toString() },
+      balances: {
+        CHR: a.balances[0].toString(),
+        PSY: a.balances[1].toString(),
+        FLX: a.balances[2].toString(),
+      },
     })),
   }
 }

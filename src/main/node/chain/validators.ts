@@ -9,7 +9,10 @@ export interface Validator {
   readonly power: bigint
 }
 
-const ValidatorsCodec = array(struct({ publicKey: fixedBytes(PUBLIC_KEY_LENGTH), power: u128 }), 10_000)
+const ValidatorsCodec = array(
+  struct({ publicKey: fixedBytes(PUBLIC_KEY_LENGTH), power: u128 }),
+  10_000,
+)
 
 /**
  * The validators that vote at one height, in canonical order (by address), with the proposer

@@ -17,7 +17,10 @@ export function verifyCommit(
   blockHash: Uint8Array,
 ): bigint {
   if (commit.height !== height) {
-    throw new ConsensusError('ERR_BAD_COMMIT', `commit is for height ${commit.height}, not ${height}`)
+    throw new ConsensusError(
+      'ERR_BAD_COMMIT',
+      `commit is for height ${commit.height}, not ${height}`,
+    )
   }
   if (!bytesEqual(commit.blockHash, blockHash)) {
     throw new ConsensusError('ERR_BAD_COMMIT', 'commit is for another block')

@@ -1,10 +1,22 @@
 import { bytesEqual, fromHex, toHex } from '../../../shared/encoding'
-import { blockHash, VOTE_TYPE, voteSignBytes, type Block, type Commit, type VoteType } from '../chain/block'
+import {
+  blockHash,
+  VOTE_TYPE,
+  voteSignBytes,
+  type Block,
+  type Commit,
+  type VoteType,
+} from '../chain/block'
 import type { ValidatorSet } from '../chain/validators'
 import type { Clock } from '../clock'
 import { addressOf, ed25519Verify } from '../crypto'
 import type { Logger } from '../logger'
-import { proposalSignBytes, type ConsensusMessage, type ProposalMessage, type SignedVote } from './messages'
+import {
+  proposalSignBytes,
+  type ConsensusMessage,
+  type ProposalMessage,
+  type SignedVote,
+} from './messages'
 import type { PrivValidator } from './privValidator'
 import { NIL_VOTE, RoundVoteSet, type Equivocation } from './voteSet'
 
@@ -326,7 +338,11 @@ export class TendermintEngine {
 
     const prevotes = this.prevotes.get(r)
     // Line 34: any 2/3 of prevotes starts the prevote timeout.
-    if (this.step === 'prevote' && prevotes?.hasTwoThirdsAny() && this.once(`prevote-timeout/${r}`)) {
+    if (
+      this.step === 'prevote' &&
+      prevotes?.hasTwoThirdsAny() &&
+      this.once(`prevote-timeout/${r}`)
+    ) {
       const height = this.height
       this.schedule(this.timeoutFor('prevote', r), () => this.onTimeoutPrevote(height, r))
       return true
@@ -401,7 +417,8 @@ export class TendermintEngine {
     const height = message.kind === 'proposal' ? message.body.height : message.vote.body.height
     const round = message.kind === 'proposal' ? message.body.round : message.vote.body.round
     if (height === this.height + 1) {
-      if (this.nextHeightBuffer.length < MAX_BUFFERED_NEXT_HEIGHT) this.nextHeightBuffer.push(message)
+      if (this.nextHeightBuffer.length < MAX_BUFFERED_NEXT_HEIGHT)
+        this.nextHeightBuffer.push(message)
       return
     }
     if (height !== this.height || round > this.round + MAX_ROUNDS_AHEAD) return
@@ -413,7 +430,9 @@ export class TendermintEngine {
     const { body, block, signature } = message
     if (this.proposals.has(body.round)) return
     const proposer = this.validators.proposer(body.round)
-    if (!ed25519Verify(proposer.publicKey, proposalSignBytes(this.opts.clusterId, body), signature)) {
+    if (
+      !ed25519Verify(proposer.publicKey, proposalSignBytes(this.opts.clusterId, body), signature)
+    ) {
       this.opts.logger.warn('dropping proposal with a bad signature', { round: body.round })
       return
     }
@@ -429,10 +448,19 @@ export class TendermintEngine {
     if (index < 0) return
     const { type } = vote.body
     if (type !== VOTE_TYPE.prevote && type !== VOTE_TYPE.precommit) return
-    const set = type === VOTE_TYPE.prevote ? this.prevoteSet(vote.body.round) : this.precommitSet(vote.body.round)
+    const set =
+      type === VOTE_TYPE.prevote
+        ? this.prevoteSet(vote.body.round)
+        : this.precommitSet(vote.body.round)
     if (set.hasSameVote(index, vote)) return
     const validator = this.validators.validators[index]!
-    if (!ed25519Verify(validator.publicKey, voteSignBytes(this.opts.clusterId, vote.body), vote.signature)) {
+    if (
+      !ed25519Verify(
+        validator.publicKey,
+        voteSignBytes(this.opts.clusterId, vote.body),
+        vote.signature,
+      )
+    ) {
       this.opts.logger.warn('dropping vote with a bad signature')
       return
     }

@@ -1,4 +1,13 @@
-import { bytesEqual, decode, encode, fixedBytes, struct, u32, u8, uint } from '../../../shared/encoding'
+import {
+  bytesEqual,
+  decode,
+  encode,
+  fixedBytes,
+  struct,
+  u32,
+  u8,
+  uint,
+} from '../../../shared/encoding'
 import type { VoteBody } from '../chain/block'
 import { voteSignBytes } from '../chain/block'
 import { HASH_LENGTH, SIGNATURE_LENGTH, sha256 } from '../crypto'
@@ -45,7 +54,11 @@ export class PrivValidator {
     private readonly clusterId: string,
   ) {}
 
-  static async load(signer: Signer, store: SignGuardStore, clusterId: string): Promise<PrivValidator> {
+  static async load(
+    signer: Signer,
+    store: SignGuardStore,
+    clusterId: string,
+  ): Promise<PrivValidator> {
     const pv = new PrivValidator(signer, store, clusterId)
     const raw = await store.signGuard()
     pv.last = raw === undefined ? null : decode(GuardCodec, raw)
@@ -62,7 +75,12 @@ export class PrivValidator {
   }
 
   async signProposal(body: ProposalBody): Promise<Uint8Array> {
-    return this.guardedSign(body.height, body.round, STEP.proposal, proposalSignBytes(this.clusterId, body))
+    return this.guardedSign(
+      body.height,
+      body.round,
+      STEP.proposal,
+      proposalSignBytes(this.clusterId, body),
+    )
   }
 
   async signVote(body: VoteBody): Promise<Uint8Array> {

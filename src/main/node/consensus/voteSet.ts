@@ -52,7 +52,8 @@ export class RoundVoteSet {
 
   /** The block hash (hex, or 'nil') that has more than 2/3 of the power, if any. */
   twoThirdsMajority(): string | null {
-    for (const [key, power] of this.powerByValue) if (this.validators.hasTwoThirds(power)) return key
+    for (const [key, power] of this.powerByValue)
+      if (this.validators.hasTwoThirds(power)) return key
     return null
   }
 

@@ -51,7 +51,10 @@ export function encodeTx(tx: SignedTx): Uint8Array {
 /** Decodes a signed transaction, refusing oversized or non-canonical bytes with ERR_MALFORMED_TX. */
 export function decodeTx(bytes: Uint8Array): SignedTx {
   if (bytes.length > MAX_TX_BYTES) {
-    throw new LedgerError('ERR_MALFORMED_TX', `transaction of ${bytes.length} bytes > ${MAX_TX_BYTES}`)
+    throw new LedgerError(
+      'ERR_MALFORMED_TX',
+      `transaction of ${bytes.length} bytes > ${MAX_TX_BYTES}`,
+    )
   }
   try {
     return decode(SignedTxCodec, bytes)

@@ -3,7 +3,7 @@ import { toHex } from '../../../shared/encoding'
 import { addressOf } from '../crypto'
 import { LedgerError } from '../ledger/errors'
 import type { LedgerState } from '../ledger/state'
-import { applyTx, type TxContext } from '../ledger/rules'
+import { applyTx, checkTxFields, type TxContext } from '../ledger/rules'
 import { decodeTx, txHash, verifyTxSignature, type SignedTx } from '../ledger/tx'
 
 export type MempoolErrorCode = 'ERR_MEMPOOL_FULL' | 'ERR_TX_DUPLICATE' | 'ERR_NONCE_TOO_FAR'
@@ -40,18 +40,25 @@ export class Mempool {
   add(bytes: Uint8Array, state: LedgerState, ctx: TxContext): string {
     const tx = decodeTx(bytes)
     const hashHex = toHex(txHash(tx))
-    if (this.entries.has(hashHex)) throw new MempoolError('ERR_TX_DUPLICATE', 'transaction already pending')
-    if (this.entries.size >= this.maxSize) throw new MempoolError('ERR_MEMPOOL_FULL', 'mempool is full')
-    if (!this.verified.has(hashHex)) {
-      verifyTxSignature(this.clusterId, tx)
-    }
+    if (this.entries.has(hashHex))
+      throw new MempoolError('ERR_TX_DUPLICATE', 'transaction already pending')
+    if (this.entries.size >= this.maxSize)
+      throw new MempoolError('ERR_MEMPOOL_FULL', 'mempool is full')
+    checkTxFields(tx, ctx.params)
+    if (!this.verified.has(hashHex)) verifyTxSignature(this.clusterId, tx)
     const sender = addressOf(tx.body.sender)
     const expected = state.account(sender).nonce
     if (tx.body.nonce < expected) {
-      throw new LedgerError('ERR_BAD_NONCE', `nonce ${tx.body.nonce} already used (next is ${expected})`)
+      throw new LedgerError(
+        'ERR_BAD_NONCE',
+        `nonce ${tx.body.nonce} already used (next is ${expected})`,
+      )
     }
     if (tx.body.nonce >= expected + MAX_NONCE_GAP) {
-      throw new MempoolError('ERR_NONCE_TOO_FAR', `nonce ${tx.body.nonce} is too far ahead of ${expected}`)
+      throw new MempoolError(
+        'ERR_NONCE_TOO_FAR',
+        `nonce ${tx.body.nonce} is too far ahead of ${expected}`,
+      )
     }
     if (tx.body.nonce === expected) {
       // The next transaction of its sender must apply now; later ones are checked when reaped.

@@ -75,7 +75,10 @@ export class ChainStore {
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause
       if (cause?.code === 'LEVEL_LOCKED') {
-        throw new StoreError('ERR_DATA_DIR_LOCKED', `data directory is in use by another node (${path})`)
+        throw new StoreError(
+          'ERR_DATA_DIR_LOCKED',
+          `data directory is in use by another node (${path})`,
+        )
       }
       throw new StoreError('ERR_STORE_OPEN', `cannot open the database at ${path}`, { cause: err })
     }

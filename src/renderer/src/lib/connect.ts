@@ -14,7 +14,8 @@ export type Connection =
  */
 export function connect(): Connection {
   const electron = electronTransport()
-  if (electron) return { kind: 'ready', client: createIpcClient(electron), onConnectionChange: () => {} }
+  if (electron)
+    return { kind: 'ready', client: createIpcClient(electron), onConnectionChange: () => {} }
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token')
   if (fromHash) {
     sessionStorage.setItem(TOKEN_KEY, fromHash)

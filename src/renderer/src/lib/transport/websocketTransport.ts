@@ -54,7 +54,10 @@ export function websocketTransport(token: string): WebSocketTransport {
     ws.onclose = () => {
       if (open) setOpen(false)
       for (const resolve of pending.values()) {
-        resolve({ ok: false, error: { code: IPC_ERRORS.DISCONNECTED, message: 'not connected to the node' } })
+        resolve({
+          ok: false,
+          error: { code: IPC_ERRORS.DISCONNECTED, message: 'not connected to the node' },
+        })
       }
       pending.clear()
       setTimeout(connect, delay)

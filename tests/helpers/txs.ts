@@ -1,0 +1,30 @@
+import { randomEd25519Seed } from '../../src/main/node/crypto'
+import { seedSigner } from '../../src/main/keys/nodeKeyFile'
+import type { Signer } from '../../src/main/node/consensus/privValidator'
+import { addressOf } from '../../src/main/node/crypto'
+import { encodeTx, txSignBytes, type SignedTx, type TxBody } from '../../src/main/node/ledger/tx'
+
+/** A fresh random key for tests. */
+export function testSigner(): Signer & { address: Uint8Array } {
+  const signer = seedSigner(randomEd25519Seed())
+  return Object.assign(signer, { address: addressOf(signer.publicKey()) })
+}
+
+/** A transfer signed by `signer` for `clusterId`. */
+export function signedTransfer(
+  clusterId: string,
+  signer: Signer,
+  fields: { to: Uint8Array; token: number; amount: bigint; nonce: number; fee: bigint },
+): SignedTx {
+  const body: TxBody = {
+    sender: signer.publicKey(),
+    nonce: fields.nonce,
+    fee: fields.fee,
+    action: { kind: 'transfer', to: fields.to, token: fields.token, amount: fields.amount },
+  }
+  return { body, signature: signer.sign(txSignBytes(clusterId, body)) }
+}
+
+export function txHex(tx: SignedTx): string {
+  return Buffer.from(encodeTx(tx)).toString('hex')
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest'
+import { toHex } from '../../../../src/shared/encoding'
+import { ONE_TOKEN, TOKEN_ID } from '../../../../src/shared/tokens'
+import { LedgerState } from '../../../../src/main/node/ledger/state'
+import { applyTx, executeTx, type TxContext } from '../../../../src/main/node/ledger/rules'
+import {
+  decodeTx,
+  encodeTx,
+  verifyTxSignature,
+  type SignedTx,
+} from '../../../../src/main/node/ledger/tx'
+import { signedTransfer, testSigner } from '../../../helpers/txs'
+
+const CLUSTER = 'test-cluster'
+const FEE = ONE_TOKEN / 1000n
+const alice = testSigner()
+const bob = testSigner()
+const proposer = testSigner()
+
+function freshState(): LedgerState {
+  const state = new LedgerState([100n * ONE_TOKEN, 100n * ONE_TOKEN, 100n * ONE_TOKEN])
+  state.load(toHex(alice.address), {
+    balances: [100n * ONE_TOKEN, 100n * ONE_TOKEN, 100n * ONE_TOKEN],
+    nonce: 0,
+  })
+  state.finishLoading()
+  return state
+}
+
+const ctx: TxContext = { params: { minFee: FEE }, feeRecipient: proposer.address }
+
+function transfer(fields: Partial<{ token: number; amount: bigint; nonce: number; fee: bigint }>) {
+  return signedTransfer(CLUSTER, alice, {
+    to: bob.address,
+    token: TOKEN_ID.CHR,
+    amount: ONE_TOKEN,
+    nonce: 0,
+    fee: FEE,
+    ...fields,
+  })
+}
+
+/** Runs the full check of a transaction (signature, then rules) against a fresh state. */
+function check(tx: SignedTx): { code: string | null; state: LedgerState; changed: number } {
+  const state = freshState()
+  const view = state.view()
+  try {
+    executeTx(view, tx, { ...ctx, clusterId: CLUSTER }, false)
+    return { code: null, state, changed: view.changedEntries().length }
+  } catch (err) {
+    return { code: (err as { code: string }).code, state, changed: view.changedEntries().length }
+  }
+}
+
+describe('transfer rules', () => {
+  it('moves the amount, charges the fee to the proposer and bumps the nonce', () => {
+    const state = freshState()
+    const view = state.view()
+    const tx = transfer({ token: TOKEN_ID.PSY, amount: 5n * ONE_TOKEN })
+    verifyTxSignature(CLUSTER, tx)
+    applyTx(view, tx, ctx)
+    state.apply(view)
+    expect(state.account(alice.address)).toEqual({
+      balances: [100n * ONE_TOKEN, 95n * ONE_TOKEN, 100n * ONE_TOKEN - FEE],
+      nonce: 1,
+    })
+    expect(state.account(bob.address).balances).toEqual([0n, 5n * ONE_TOKEN, 0n])
+    expect(state.account(proposer.address).balances).toEqual([0n, 0n, FEE])
+    const total = [0n, 0n, 0n]
+    for (const s of [alice, bob, proposer]) {
+      state.account(s.address).balances.forEach((b, i) => (total[i] = total[i]! + b))
+    }
+    expect(total).toEqual([...state.supply])
+  })
+
+  it('refuses each bad transfer with its own code and changes nothing', () => {
+    const baseline = freshState().hash()
+    const forged = transfer({})
+    const tampered: SignedTx = {
+      ...forged,
+      body: { ...forged.body, action: { ...forged.body.action, amount: 2n * ONE_TOKEN } },
+    }
+    const cases: [string, SignedTx][] = [
+      ['ERR_INSUFFICIENT_BALANCE', transfer({ amount: 101n * ONE_TOKEN })],
+      ['ERR_INSUFFICIENT_BALANCE', transfer({ token: TOKEN_ID.FLX, amount: 100n * ONE_TOKEN })],
+      ['ERR_BAD_SIGNATURE', tampered],
+      ['ERR_BAD_SIGNATURE', { ...forged, signature: bob.sign(new Uint8Array([1])) }],
+      ['ERR_BAD_NONCE', transfer({ nonce: 1 })],
+      ['ERR_INVALID_AMOUNT', transfer({ amount: 0n })],
+      [
+        'ERR_INVALID_AMOUNT',
+        { ...forged, body: { ...forged.body, action: { ...forged.body.action, amount: -5n } } },
+      ],
+      ['ERR_UNKNOWN_TOKEN', transfer({ token: 3 })],
+      ['ERR_FEE_TOO_LOW', transfer({ fee: FEE - 1n })],
+    ]
+    const codes = new Set<string>()
+    for (const [expected, tx] of cases) {
+      const result = check(tx)
+      expect(result.code, expected).toBe(expected)
+      expect(result.changed).toBe(0)
+      expect(toHex(result.state.hash())).toBe(toHex(baseline))
+      codes.add(result.code!)
+    }
+    expect(codes.size).toBe(6)
+  })
+
+  it('signatures do not carry over to another cluster', () => {
+    const tx = transfer({})
+    expect(() => verifyTxSignature('other-cluster', tx)).toThrow(
+      expect.objectContaining({ code: 'ERR_BAD_SIGNATURE' }),
+    )
+  })
+
+  it('decodes only canonical transactions', () => {
+    const bytes = encodeTx(transfer({}))
+    expect(encodeTx(decodeTx(bytes))).toEqual(bytes)
+    expect(() => decodeTx(new Uint8Array([...bytes, 0]))).toThrow(
+      expect.objectContaining({ code: 'ERR_MALFORMED_TX' }),
+    )
+    expect(() => decodeTx(bytes.slice(0, bytes.length - 1))).toThrow(
+      expect.objectContaining({ code: 'ERR_MALFORMED_TX' }),
+    )
+    expect(() => decodeTx(new Uint8Array(5000))).toThrow(
+      expect.objectContaining({ code: 'ERR_MALFORMED_TX' }),
+    )
+  })
+
+  it('state hash depends on every account and not on insertion order', () => {
+    const a = freshState()
+    const b = new LedgerState(a.supply)
+    const c = new LedgerState(a.supply)
+    const accounts = [alice, bob, proposer].map((s, i) => ({
+      key: toHex(s.address),
+      account: { balances: [BigInt(i), 0n, 0n] as const, nonce: i },
+    }))
+    for (const x of accounts) b.load(x.key, x.account)
+    for (const x of [...accounts].reverse()) c.load(x.key, x.account)
+    b.finishLoading()
+    c.finishLoading()
+    expect(toHex(b.hash())).toBe(toHex(c.hash()))
+    expect(toHex(b.hash())).not.toBe(toHex(a.hash()))
+  })
+})
