@@ -2,7 +2,9 @@ import { z } from 'zod'
 import { isAddress } from '../address'
 
 /** Base units of a token as a decimal string: bigints do not survive JSON. */
-export const AmountSchema = z.string().regex(/^(0|[1-9]\d{0,38})$/, 'an integer amount in base units')
+export const AmountSchema = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,38})$/, 'an integer amount in base units')
 export const HashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a 32-byte lower-case hex hash')
 export const HexSchema = z
   .string()
