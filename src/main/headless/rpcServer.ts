@@ -92,6 +92,8 @@ export async function startRpcServer(options: RpcServerOptions): Promise<Running
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws)
       ws.on('close', () => clients.delete(ws))
+      // A bad frame (oversized, invalid UTF-8, protocol error) closes that connection only.
+      ws.on('error', (err) => log.warn('RPC connection error', { reason: err.message }))
       ws.on('message', (data, isBinary) => {
         void handleMessage(ws, data as Buffer, isBinary)
       })

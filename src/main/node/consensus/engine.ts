@@ -135,7 +135,17 @@ export class TendermintEngine {
 
   start(): void {
     this.stopped = false
-    this.enqueue(() => this.enterHeight(this.height, this.lastCommit))
+    this.enqueue(() => this.enterHeight(this.height, this.lastCommit, this.resumeRound()))
+  }
+
+  /**
+   * After a restart in the middle of a height, the rounds this validator already signed in are
+   * closed to it (the double-sign guard refuses them), so it resumes in the next round; it can
+   * still decide on others' messages from earlier rounds.
+   */
+  private resumeRound(): number {
+    const last = this.opts.privValidator?.lastSigned()
+    return last && last.height === this.height ? last.round + 1 : 0
   }
 
   /** Stops processing and cancels timers; waits for the event being processed to finish. */
@@ -181,7 +191,7 @@ export class TendermintEngine {
 
   // ---- state transitions ---------------------------------------------------------------------
 
-  private async enterHeight(height: number, lastCommit: Commit | null): Promise<void> {
+  private async enterHeight(height: number, lastCommit: Commit | null, round = 0): Promise<void> {
     this.height = height
     this.lastCommit = lastCommit
     this.validators = this.opts.app.validatorSet(height)
@@ -193,7 +203,7 @@ export class TendermintEngine {
     this.prevotes = new Map()
     this.precommits = new Map()
     this.firedOnce = new Set()
-    await this.startRound(0)
+    await this.startRound(round)
     const buffered = this.nextHeightBuffer
     this.nextHeightBuffer = []
     for (const m of buffered) this.ingest(m)
