@@ -1,12 +1,11 @@
-import { randomEd25519Seed } from '../../src/main/node/crypto'
-import { seedSigner } from '../../src/main/keys/nodeKeyFile'
-import type { Signer } from '../../src/main/node/consensus/privValidator'
+import { randomBytes } from 'node:crypto'
+import { Ed25519Signer, type Signer } from '../../src/main/keys/signer'
 import { addressOf } from '../../src/main/node/crypto'
 import { encodeTx, txSignBytes, type SignedTx, type TxBody } from '../../src/main/node/ledger/tx'
 
 /** A fresh random key for tests. */
 export function testSigner(): Signer & { address: Uint8Array } {
-  const signer = seedSigner(randomEd25519Seed())
+  const signer = new Ed25519Signer(new Uint8Array(randomBytes(32)))
   return Object.assign(signer, { address: addressOf(signer.publicKey()) })
 }
 

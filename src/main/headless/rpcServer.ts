@@ -9,7 +9,7 @@ import {
   RpcRequestSchema,
   type RpcServerMessage,
 } from '../../shared/ipc/wire'
-import { writeFileAtomic } from '../node/fsUtil'
+import { writeFileAtomic } from '../files/atomicFile'
 import type { Logger } from '../node/logger'
 import type { Dispatch } from '../ipc/dispatcher'
 import { serveStatic } from './staticFiles'
@@ -129,7 +129,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<Running
     })
   })
   const endpoint: RpcEndpointFile = { port, token, pid: process.pid }
-  await writeFileAtomic(options.endpointFile, JSON.stringify(endpoint) + '\n')
+  await writeFileAtomic(
+    options.endpointFile,
+    new TextEncoder().encode(JSON.stringify(endpoint) + '\n'),
+  )
 
   return {
     port,

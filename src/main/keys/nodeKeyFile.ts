@@ -1,15 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { CodedError } from '../../shared/errors'
 import { fromHex, toHex } from '../../shared/encoding'
-import type { Signer } from '../node/consensus/privValidator'
-import {
-  ed25519PrivateKey,
-  ed25519PublicKeyOf,
-  ed25519Sign,
-  randomEd25519Seed,
-} from '../node/crypto'
-import { writeFileAtomic } from '../node/fsUtil'
+import { writeFileAtomic } from '../files/atomicFile'
+import { wipe } from './bytes'
+import { KeysError } from './errors'
+import { Ed25519Signer, type Signer } from './signer'
 
 const NodeKeyFileSchema = z
   .object({
@@ -19,28 +15,23 @@ const NodeKeyFileSchema = z
   })
   .strict()
 
-export class NodeKeyError extends CodedError<'ERR_NODE_KEY_FILE'> {}
-
 /** The node's own keys: the consensus key it votes with and the devnet account it was funded. */
 export interface NodeKeys {
   readonly consensus: Signer
   readonly account: Signer
 }
 
-/** A Signer over a raw seed; the seed is turned into a KeyObject and the copy zeroed. */
-export function seedSigner(seed: Uint8Array): Signer {
-  const key = ed25519PrivateKey(seed)
-  seed.fill(0)
-  const publicKey = ed25519PublicKeyOf(key)
-  return {
-    publicKey: () => publicKey.slice(),
-    sign: (message) => ed25519Sign(key, message),
+function signerFromSeed(seed: Uint8Array): Signer {
+  try {
+    return new Ed25519Signer(seed)
+  } finally {
+    wipe(seed)
   }
 }
 
 /**
  * Loads the node key file (mode 0600), creating it with fresh keys on first start. Like a
- * CometBFT priv_validator_key.json, it lets an unattended node vote after a restart.
+ * CometBFT priv_validator_key.json, it lets an unattended devnet node vote after a restart.
  */
 export async function loadOrCreateNodeKeys(path: string): Promise<NodeKeys> {
   let text: string | null = null
@@ -50,20 +41,20 @@ export async function loadOrCreateNodeKeys(path: string): Promise<NodeKeys> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
   if (text === null) {
-    const consensus = randomEd25519Seed()
-    const account = randomEd25519Seed()
+    const consensus = new Uint8Array(randomBytes(32))
+    const account = new Uint8Array(randomBytes(32))
     const file = { version: 1, consensusSeed: toHex(consensus), accountSeed: toHex(account) }
-    await writeFileAtomic(path, JSON.stringify(file, null, 2) + '\n')
-    return { consensus: seedSigner(consensus), account: seedSigner(account) }
+    await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(file, null, 2) + '\n'))
+    return { consensus: signerFromSeed(consensus), account: signerFromSeed(account) }
   }
   let parsed: z.infer<typeof NodeKeyFileSchema>
   try {
     parsed = NodeKeyFileSchema.parse(JSON.parse(text))
   } catch {
-    throw new NodeKeyError('ERR_NODE_KEY_FILE', `node key file ${path} is not valid`)
+    throw new KeysError('ERR_KEYSTORE_INVALID', `node key file ${path} is not valid`)
   }
   return {
-    consensus: seedSigner(fromHex(parsed.consensusSeed)),
-    account: seedSigner(fromHex(parsed.accountSeed)),
+    consensus: signerFromSeed(fromHex(parsed.consensusSeed)),
+    account: signerFromSeed(fromHex(parsed.accountSeed)),
   }
 }

@@ -1,16 +1,7 @@
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  randomBytes,
-  sign as edSign,
-  verify as edVerify,
-  type KeyObject,
-} from 'node:crypto'
+import { createHash, createPublicKey, verify as edVerify, type KeyObject } from 'node:crypto'
 import { ADDRESS_LENGTH } from '../../shared/address'
 
-// DER prefixes that wrap a raw 32-byte Ed25519 key as PKCS#8 (private) or SPKI (public).
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+// DER prefix that wraps a raw 32-byte Ed25519 public key as SPKI.
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 
 export const PUBLIC_KEY_LENGTH = 32
@@ -28,32 +19,6 @@ export function sha256(...parts: readonly Uint8Array[]): Uint8Array {
 export function addressOf(publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== PUBLIC_KEY_LENGTH) throw new RangeError('public key must be 32 bytes')
   return sha256(publicKey).slice(0, ADDRESS_LENGTH)
-}
-
-/** An Ed25519 private key held as a node:crypto KeyObject (never exported as bytes again). */
-export function ed25519PrivateKey(seed: Uint8Array): KeyObject {
-  if (seed.length !== 32) throw new RangeError('Ed25519 seed must be 32 bytes')
-  const der = Buffer.concat([PKCS8_ED25519_PREFIX, seed])
-  try {
-    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
-  } finally {
-    der.fill(0)
-  }
-}
-
-/** The raw 32-byte public key of a private KeyObject. */
-export function ed25519PublicKeyOf(privateKey: KeyObject): Uint8Array {
-  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' })
-  return new Uint8Array(spki.subarray(SPKI_ED25519_PREFIX.length))
-}
-
-/** A fresh random Ed25519 seed. */
-export function randomEd25519Seed(): Uint8Array {
-  return new Uint8Array(randomBytes(32))
-}
-
-export function ed25519Sign(privateKey: KeyObject, message: Uint8Array): Uint8Array {
-  return new Uint8Array(edSign(null, message, privateKey))
 }
 
 // Verifying needs a KeyObject per public key; building one costs about as much as a verification,

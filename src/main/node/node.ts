@@ -14,7 +14,7 @@ import { PrivValidator } from './consensus/privValidator'
 import { addressOf } from './crypto'
 import { dataDirLayout, type DataDirLayout } from './dataDir'
 import { createDevnetGenesis } from './devnet'
-import { ensurePrivateDir, writeFileAtomic } from './fsUtil'
+import { ensurePrivateDir, writeFileAtomic } from '../files/atomicFile'
 import type { Logger } from './logger'
 import { LedgerError } from './ledger/errors'
 import { Mempool } from './mempool/mempool'
@@ -188,7 +188,10 @@ async function loadOrCreateGenesis(layout: DataDirLayout, create: () => Genesis)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     const genesis = create()
-    await writeFileAtomic(layout.genesis, JSON.stringify(genesisToFile(genesis), null, 2) + '\n')
+    await writeFileAtomic(
+      layout.genesis,
+      new TextEncoder().encode(JSON.stringify(genesisToFile(genesis), null, 2) + '\n'),
+    )
     return genesis
   }
   let json: unknown

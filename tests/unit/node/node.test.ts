@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeAddress } from '../../../src/shared/address'
 import { ONE_TOKEN, TOKEN_ID } from '../../../src/shared/tokens'
-import { seedSigner } from '../../../src/main/keys/nodeKeyFile'
+import { Ed25519Signer } from '../../../src/main/keys/signer'
 import { addressOf } from '../../../src/main/node/crypto'
 import { silentLogger } from '../../../src/main/node/logger'
 import { CoherenceNode } from '../../../src/main/node/node'
@@ -25,7 +25,7 @@ async function accountSigner(dataDir: string) {
   const file = JSON.parse(await readFile(`${dataDir}/node-key.json`, 'utf8')) as {
     accountSeed: string
   }
-  return seedSigner(fromHex(file.accountSeed))
+  return new Ed25519Signer(fromHex(file.accountSeed))
 }
 
 describe('a one-validator devnet node', () => {

@@ -11,14 +11,9 @@ import {
 import type { VoteBody } from '../chain/block'
 import { voteSignBytes } from '../chain/block'
 import { HASH_LENGTH, SIGNATURE_LENGTH, sha256 } from '../crypto'
+import type { Signer } from '../../keys/signer'
 import { ConsensusError } from './errors'
 import { proposalSignBytes, type ProposalBody } from './messages'
-
-/** Signs with a key it never reveals (implemented by src/main/keys). */
-export interface Signer {
-  publicKey(): Uint8Array
-  sign(message: Uint8Array): Uint8Array
-}
 
 /** Durable storage of the guard record. */
 export interface SignGuardStore {
