@@ -87,7 +87,7 @@ export default tseslint.config(
   },
   // The node and the keys run in plain Node: never electron, never the app shell or IPC layer.
   {
-    files: ['src/main/node/**', 'src/main/keys/**'],
+    files: ['src/main/node/**', 'src/main/keys/**', 'src/main/host/**'],
     rules: {
       'no-restricted-imports': forbid(
         'src/main/node and src/main/keys must run without Electron (DESIGN.md section 4).',

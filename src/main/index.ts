@@ -2,11 +2,11 @@ import { join } from 'node:path'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { createDispatcher } from './ipc/dispatcher'
 import { registerIpc, sendEvent } from './ipc/electronRegistrar'
-import { forwardNodeEvents } from './ipc/events'
-import { createNodeHandlers } from './ipc/handlers'
+import { createHandlers } from './ipc/handlers'
+import { NodeHost } from './host/nodeHost'
 import { createJsonLogger } from './node/logger'
-import { CoherenceNode } from './node/node'
 import { openSettings } from './app/settings'
+import { nativeSpendConfirmer } from './app/spendDialog'
 import { createMainWindow, rendererUrl } from './app/window'
 
 const logger = createJsonLogger({ level: 'info' })
@@ -16,21 +16,24 @@ async function startApp(): Promise<void> {
   const settings = openSettings()
   await app.whenReady()
   const dataDir = settings.get('dataDir') || join(app.getPath('userData'), 'node')
-  let node: CoherenceNode
+  let window: BrowserWindow | null = null
+  let host: NodeHost
   try {
-    node = await CoherenceNode.start({
+    host = await NodeHost.open({
       dataDir,
       blockTimeMs: settings.get('blockTimeMs'),
       logger: logger.child({ module: 'node' }),
+      // Spends are confirmed in a native dialog owned by main, which the renderer cannot draw.
+      spendConfirmer: nativeSpendConfirmer(() => window),
     })
   } catch (err) {
     dialog.showErrorBox('Coherence Validator cannot start', (err as Error).message)
     app.exit(1)
     return
   }
-  let window: BrowserWindow | null = createMainWindow(settings)
-  const unregister = registerIpc(window, rendererUrl(), createDispatcher(createNodeHandlers(node)))
-  const unsubscribe = forwardNodeEvents(node, (event, payload) => {
+  window = createMainWindow(settings)
+  const unregister = registerIpc(window, rendererUrl(), createDispatcher(createHandlers(host)))
+  const unsubscribe = host.subscribe((event, payload) => {
     if (window) sendEvent(window, event, payload)
   })
   window.on('closed', () => {
@@ -42,7 +45,7 @@ async function startApp(): Promise<void> {
     window?.focus()
   })
 
-  // Stop the node cleanly before quitting: consensus halts and the database closes.
+  // Stop the node cleanly before quitting: consensus halts, the wallet locks, the database closes.
   let stopping = false
   app.on('before-quit', (event) => {
     if (stopping) return
@@ -50,7 +53,7 @@ async function startApp(): Promise<void> {
     event.preventDefault()
     unsubscribe()
     unregister()
-    node
+    host
       .stop()
       .catch((err: unknown) => logger.error('node did not stop cleanly', { err: String(err) }))
       .finally(() => app.quit())

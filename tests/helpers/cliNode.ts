@@ -1,10 +1,12 @@
 // Runs the `coherence` command as a real process, the way a person would: `start` a headless
 // node, ask it for `status`, and stop it with Ctrl-C (SIGINT).
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { NodeStatus } from '../../src/shared/ipc/contract'
+import { Wallet } from '../../src/main/keys/wallet'
+import { dataDirLayout } from '../../src/main/node/dataDir'
 
 /** The project folder: tests/helpers is two levels below it. */
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..')
@@ -22,7 +24,16 @@ export interface CliNodeOptions {
   readonly blockTimeMs?: number
   /** How long to wait for the "Open the UI" line. */
   readonly startTimeoutMs?: number
+  /**
+   * The wallet password the node is started with (--password-file); a wallet is created with it
+   * first if the data directory has none. Null: no wallet and no password, so the node waits for
+   * onboarding in the UI.
+   */
+  readonly password?: string | null
 }
+
+/** The wallet password test nodes use unless told otherwise. */
+export const TEST_PASSWORD = 'correct horse battery staple'
 
 export interface CliNode {
   readonly dataDir: string
@@ -45,6 +56,17 @@ export async function startCliNode(options: CliNodeOptions = {}): Promise<CliNod
   const startTimeoutMs = options.startTimeoutMs ?? 20_000
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'coherence-node-')))
   const removeDataDir = (): Promise<void> => rm(dataDir, { recursive: true, force: true })
+  const password = options.password === undefined ? TEST_PASSWORD : options.password
+  const passwordArgs: string[] = []
+  if (password !== null) {
+    const walletDir = dataDirLayout(dataDir).wallet
+    if (!(await Wallet.exists(walletDir))) {
+      ;(await Wallet.create(walletDir, { password })).lock()
+    }
+    const passwordFile = join(dataDir, 'test-password.txt')
+    await writeFile(passwordFile, password + '\n', { mode: 0o600 })
+    passwordArgs.push('--password-file', passwordFile)
+  }
   const child = spawn(
     process.execPath,
     [
@@ -56,6 +78,7 @@ export async function startCliNode(options: CliNodeOptions = {}): Promise<CliNod
       '0',
       '--block-time-ms',
       String(options.blockTimeMs ?? 300),
+      ...passwordArgs,
     ],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   )

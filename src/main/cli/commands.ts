@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defaultHeadlessDataDir } from '../node/dataDir'
@@ -13,9 +14,34 @@ Commands:
            --data-dir DIR        where the node keeps its data (default ~/.coherence)
            --rpc-port N          port for the UI and RPC (default 0: any free port)
            --block-time-ms N     time between blocks in milliseconds (default 1000)
+           --password-file F     unlock the wallet at start (else unlock it in the UI)
   status   Ask the running node for its status
            --data-dir DIR        data directory of the running node (default ~/.coherence)
            --json                print one JSON object
+  keys new               Create a wallet with a new 24-word mnemonic, shown once
+           [--data-dir DIR] [--password-file F]
+  keys import-mnemonic   Restore a wallet from its mnemonic
+           [--data-dir DIR] [--mnemonic-file F] [--passphrase-file F] [--password-file F]
+  keys import-keystore FILE   Add an EIP-2335 keystore's key (creates a wallet if none)
+           [--data-dir DIR] [--keystore-password-file F] [--password-file F]
+  keys list              List the wallet's accounts (works while a node runs)
+           [--data-dir DIR] [--json]
+  keys export ACCOUNT --out FILE   Write an account's key as an EIP-2335 keystore (0600)
+           [--data-dir DIR] [--password-file F] [--export-password-file F]
+  keys sign-tx UNSIGNED --out SIGNED   Review and sign a transaction file, offline
+           [--data-dir DIR] [--password-file F] [--yes]
+  keys inspect-keystore FILE   Show a keystore's public fields (and secret)
+           [--show-secret] [--password-file F] [--json]
+  keys derive --path PATH      Public key at a hardened SLIP-0010 path of the seed
+           [--data-dir DIR] [--password-file F] [--json]
+  tx build-transfer      Build an unsigned transfer with the running node's nonce
+           --account N --to ADDRESS --token CHR|PSY|FLX --amount DECIMAL --out FILE
+           [--fee DECIMAL (default 0.001)] [--data-dir DIR]
+  tx broadcast FILE      Send a signed transaction file to the running node; prints its hash
+           [--data-dir DIR]
+           Secrets come from the first line of the named file, else from a prompt on the
+           terminal; never from the command line. A keys command that changes or unlocks
+           the wallet needs the node on that data directory stopped.
   help     Show this text`
 
 /** The built UI, next to the built CLI (out/renderer beside out/main). */
@@ -28,10 +54,12 @@ export async function startCommand(argv: string[]): Promise<number> {
     'data-dir': { type: 'string' },
     'rpc-port': { type: 'string' },
     'block-time-ms': { type: 'string' },
+    'password-file': { type: 'string' },
   })
   const dataDir = resolve(values['data-dir'] ?? defaultHeadlessDataDir())
   const rpcPort = intFlag(values['rpc-port'], 'rpc-port', 0, 0, 65535)
   const blockTimeMs = intFlag(values['block-time-ms'], 'block-time-ms', 1000, 10, 600_000)
+  const passwordFile = values['password-file']
   const logger = createJsonLogger({ level: 'info' })
   const running = await runHeadless({
     dataDir,
@@ -39,11 +67,19 @@ export async function startCommand(argv: string[]): Promise<number> {
     blockTimeMs,
     staticDir: builtUiDir(),
     logger,
+    ...(passwordFile === undefined ? {} : { password: await readFirstLine(passwordFile) }),
   })
-  const status = running.node.status()
-  console.log(
-    `Coherence node running headless: cluster ${status.clusterId}, height ${status.height}`,
-  )
+  const { wallet } = running.host.status()
+  if (wallet === 'none') {
+    console.log('No wallet yet: create or import one in the UI, and the node starts.')
+  } else if (wallet === 'locked') {
+    console.log('The wallet is locked: unlock it in the UI (or use --password-file) to start.')
+  } else {
+    const status = running.host.requireNode().status()
+    console.log(
+      `Coherence node running headless: cluster ${status.clusterId}, height ${status.height}`,
+    )
+  }
   console.log(`Data directory: ${dataDir}`)
   console.log(`Open the UI: ${running.uiUrl}`)
   await new Promise<void>((done) => {
@@ -82,6 +118,11 @@ export async function statusCommand(argv: string[]): Promise<number> {
   } finally {
     close()
   }
+}
+
+/** The first line of a file, without its line break (passwords are never taken from argv). */
+async function readFirstLine(path: string): Promise<string> {
+  return (await readFile(path, 'utf8')).split(/\r?\n/)[0] ?? ''
 }
 
 export function helpCommand(): number {

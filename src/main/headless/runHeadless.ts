@@ -1,8 +1,7 @@
 import { createDispatcher } from '../ipc/dispatcher'
-import { forwardNodeEvents } from '../ipc/events'
-import { createNodeHandlers } from '../ipc/handlers'
+import { createHandlers } from '../ipc/handlers'
+import { NodeHost, PASSWORD_IS_CONFIRMATION } from '../host/nodeHost'
 import type { Logger } from '../node/logger'
-import { CoherenceNode } from '../node/node'
 import { startRpcServer } from './rpcServer'
 
 export interface HeadlessOptions {
@@ -11,43 +10,51 @@ export interface HeadlessOptions {
   readonly blockTimeMs: number
   readonly staticDir: string
   readonly logger: Logger
+  /** Unlocks the wallet at start, so the validator runs unattended. */
+  readonly password?: string
 }
 
 export interface HeadlessNode {
-  readonly node: CoherenceNode
+  readonly host: NodeHost
   readonly uiUrl: string
   stop(): Promise<void>
 }
 
-/** The node without Electron, with its UI and RPC served on 127.0.0.1. */
+/**
+ * The node without Electron, with its UI and RPC served on 127.0.0.1. Without a password the
+ * node waits until the wallet is created or unlocked from the UI.
+ */
 export async function runHeadless(options: HeadlessOptions): Promise<HeadlessNode> {
-  const node = await CoherenceNode.start({
+  const host = await NodeHost.open({
     dataDir: options.dataDir,
     blockTimeMs: options.blockTimeMs,
     logger: options.logger,
+    // In headless mode the password sent with a spend is the person's confirmation.
+    spendConfirmer: PASSWORD_IS_CONFIRMATION,
   })
   let server
   try {
+    if (options.password !== undefined) await host.unlock(options.password)
     server = await startRpcServer({
       port: options.rpcPort,
       staticDir: options.staticDir,
-      endpointFile: node.layout.rpc,
-      dispatch: createDispatcher(createNodeHandlers(node)),
+      endpointFile: host.layout.rpc,
+      dispatch: createDispatcher(createHandlers(host)),
       logger: options.logger.child({ module: 'rpc' }),
     })
   } catch (err) {
-    await node.stop()
+    await host.stop()
     throw err
   }
   const rpc = server
-  const unsubscribe = forwardNodeEvents(node, (event, payload) => rpc.broadcast(event, payload))
+  const unsubscribe = host.subscribe((event, payload) => rpc.broadcast(event, payload))
   return {
-    node,
+    host,
     uiUrl: rpc.uiUrl,
     async stop() {
       unsubscribe()
       await rpc.close()
-      await node.stop()
+      await host.stop()
     },
   }
 }

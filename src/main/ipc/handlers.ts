@@ -1,12 +1,32 @@
-import type { CoherenceNode } from '../node/node'
+import type { NodeHost } from '../host/nodeHost'
 import type { ChannelHandlers } from './dispatcher'
 
-/** Maps every IPC/RPC channel to the node service that answers it. */
-export function createNodeHandlers(node: CoherenceNode): ChannelHandlers {
+/** Maps every IPC/RPC channel to the service that answers it. */
+export function createHandlers(host: NodeHost): ChannelHandlers {
   return {
-    'node.status': () => node.status(),
-    'account.get': ({ address }) => node.account(address),
-    'block.get': ({ height }) => node.blockSummary(height),
-    'tx.submit': ({ tx }) => node.submitTx(tx),
+    'node.status': () => host.requireNode().status(),
+    'account.get': ({ address }) => host.requireNode().account(address),
+    'block.get': ({ height }) => host.requireNode().blockSummary(height),
+    'tx.submit': ({ tx }) => host.requireNode().submitTx(tx),
+    'wallet.status': () => host.status(),
+    'wallet.generateMnemonic': () => ({ words: host.generateMnemonic() }),
+    'wallet.create': ({ password, confirmations }) => host.createWallet(password, confirmations),
+    'wallet.importMnemonic': ({ mnemonic, passphrase, password }) =>
+      host.importMnemonic(mnemonic, passphrase, password),
+    'wallet.importKeystore': ({ keystore, keystorePassword, password }) =>
+      host.importKeystore(keystore, keystorePassword, password),
+    'wallet.unlock': ({ password }) => host.unlock(password),
+    'wallet.lock': () => host.lock(),
+    'wallet.setAutoLock': ({ minutes }) => host.setAutoLock(minutes),
+    'wallet.accounts': () => ({ accounts: host.accounts() }),
+    'wallet.addAccount': ({ label }) => host.addAccount(label),
+    'wallet.exportKeystore': ({ index, password, exportPassword }) =>
+      host.exportKeystore(index, password, exportPassword),
+    'wallet.revealMnemonic': async ({ password }) => ({
+      words: await host.revealMnemonic(password),
+    }),
+    'tx.review': ({ file }) => host.reviewTx(file),
+    'tx.signOffline': ({ file, password }) => host.signOffline(file, password),
+    'tx.broadcastFile': ({ file }) => host.broadcastFile(file),
   }
 }

@@ -40,6 +40,8 @@ export interface WalletOptions {
   idleLockMs?: number
   /** Time source for idle locking. */
   clock?: Clock
+  /** Called whenever an unlocked wallet locks (explicitly or after idle time). */
+  onLock?: () => void
 }
 
 /** What a new wallet is made from. */
@@ -81,7 +83,12 @@ const ACCOUNT_DESCRIPTION = 'Coherence account key'
 function resolveOptions(options: WalletOptions): Required<WalletOptions> {
   const idleLockMs = options.idleLockMs ?? DEFAULT_IDLE_LOCK_MS
   if (!(idleLockMs > 0)) throw new RangeError('idleLockMs must be positive or Infinity')
-  return { kdf: options.kdf ?? DEFAULT_KDF, idleLockMs, clock: options.clock ?? SYSTEM_CLOCK }
+  return {
+    kdf: options.kdf ?? DEFAULT_KDF,
+    idleLockMs,
+    clock: options.clock ?? SYSTEM_CLOCK,
+    onLock: options.onLock ?? (() => {}),
+  }
 }
 
 function derivePrivateKey(seed: Uint8Array, path: string): Uint8Array {
@@ -142,14 +149,31 @@ export class Wallet {
   #index: WalletIndex
   #session: Session | null = null
   readonly #kdfParams: KdfParams
-  readonly #idle: IdleTimer
+  readonly #clock: Clock
+  readonly #onLock: () => void
+  #idle: IdleTimer
   #queue: Promise<void> = Promise.resolve()
 
   private constructor(dir: string, index: WalletIndex, options: Required<WalletOptions>) {
     this.dir = dir
     this.#index = index
     this.#kdfParams = options.kdf
+    this.#clock = options.clock
+    this.#onLock = options.onLock
     this.#idle = new IdleTimer(options.clock, options.idleLockMs, () => this.lock())
+  }
+
+  /** Changes the idle time after which the wallet locks itself (Infinity: never). */
+  setIdleLockMs(idleLockMs: number): void {
+    if (!(idleLockMs > 0)) throw new RangeError('idleLockMs must be positive or Infinity')
+    this.#idle.stop()
+    this.#idle = new IdleTimer(this.#clock, idleLockMs, () => this.lock())
+    if (this.#session) this.#idle.start()
+  }
+
+  /** Checks a password without changing anything (a person's confirmation of a spend). */
+  async verifyPassword(password: string): Promise<void> {
+    await this.#exclusive(async () => wipeSession(await this.#openSession(password)))
   }
 
   /** True if `dir` holds a wallet. */
@@ -231,7 +255,9 @@ export class Wallet {
 
   /** Zeroes every key held in memory. Signers from detachedSigner keep working. */
   lock(): void {
+    const wasUnlocked = this.#session !== null
     this.#end()
+    if (wasUnlocked) this.#onLock()
   }
 
   /** Public information about every account; works while locked. */
@@ -245,6 +271,14 @@ export class Wallet {
    */
   publicKey(purpose: KeyPurpose, index: number): Uint8Array {
     return hexToBytes(this.#resolve(purpose, index).publicKey)
+  }
+
+  /**
+   * Raw public key at any hardened SLIP-0010 path of the seed; counts as activity. The private
+   * key is zeroed before returning. ERR_BAD_PATH for a malformed path, ERR_WALLET_LOCKED if locked.
+   */
+  derivePublicKey(path: string): Uint8Array {
+    return hexToBytes(derivePublicKeyHex(this.#activeSession().seed, path))
   }
 
   /**

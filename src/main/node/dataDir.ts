@@ -6,7 +6,10 @@ export interface DataDirLayout {
   readonly root: string
   readonly db: string
   readonly genesis: string
-  readonly nodeKeys: string
+  /** The encrypted wallet (keystores and their index). */
+  readonly wallet: string
+  /** Settings of the running app that are not part of the chain (auto-lock time). */
+  readonly settings: string
   /** Port and access token of the running node's local RPC (mode 0600). */
   readonly rpc: string
 }
@@ -16,7 +19,8 @@ export function dataDirLayout(root: string): DataDirLayout {
     root,
     db: join(root, 'db'),
     genesis: join(root, 'genesis.json'),
-    nodeKeys: join(root, 'node-key.json'),
+    wallet: join(root, 'wallet'),
+    settings: join(root, 'settings.json'),
     rpc: join(root, 'rpc.json'),
   }
 }

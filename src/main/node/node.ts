@@ -4,7 +4,7 @@ import { CodedError } from '../../shared/errors'
 import { fromHex, toHex } from '../../shared/encoding'
 import type { AccountDto, BlockSummary, NodeStatus } from '../../shared/ipc/contract'
 import type { Balances } from '../../shared/tokens'
-import { loadOrCreateNodeKeys } from '../keys/nodeKeyFile'
+import type { Signer } from '../keys/signer'
 import { blockHash, type Block } from './chain/block'
 import { Chain, type CommittedBlock } from './chain/chain'
 import { genesisToFile, parseGenesis, type Genesis } from './chain/genesis'
@@ -14,17 +14,23 @@ import { PrivValidator } from './consensus/privValidator'
 import { addressOf } from './crypto'
 import { dataDirLayout, type DataDirLayout } from './dataDir'
 import { createDevnetGenesis } from './devnet'
-import { ensurePrivateDir, writeFileAtomic } from '../files/atomicFile'
+import { writeFileAtomic } from '../files/atomicFile'
 import type { Logger } from './logger'
 import { LedgerError } from './ledger/errors'
 import { Mempool } from './mempool/mempool'
-import { ChainStore } from './storage/store'
+import type { ChainStore } from './storage/store'
 
 export type NodeErrorCode = 'ERR_NOT_FOUND' | 'ERR_NODE_STOPPED'
 export class NodeError extends CodedError<NodeErrorCode> {}
 
 export interface NodeOptions {
   readonly dataDir: string
+  /** The opened database; its lock is the data directory's lock, held by the caller. */
+  readonly store: ChainStore
+  /** The validator's consensus key (from the wallet). */
+  readonly consensusSigner: Signer
+  /** The account the node reports balances of; a new devnet funds it. */
+  readonly accountPublicKey: Uint8Array
   /** Time between blocks (the consensus commit timeout). */
   readonly blockTimeMs: number
   readonly logger: Logger
@@ -50,7 +56,6 @@ export class CoherenceNode {
   private constructor(
     readonly layout: DataDirLayout,
     readonly options: NodeOptions,
-    private readonly store: ChainStore,
     readonly chain: Chain,
     private readonly mempool: Mempool,
     private readonly engine: TendermintEngine,
@@ -63,67 +68,58 @@ export class CoherenceNode {
   }
 
   /**
-   * Opens (or on first start creates) the node in `options.dataDir` and starts consensus. The
-   * database is opened first: its lock keeps a second node out before anything is written.
+   * Starts the node in `options.dataDir` (on first start creating a devnet genesis whose only
+   * validator is this node) and starts consensus.
    */
   static async start(options: NodeOptions): Promise<CoherenceNode> {
     const clock = options.clock ?? systemClock
     const layout = dataDirLayout(options.dataDir)
-    await ensurePrivateDir(layout.root)
-    const store = await ChainStore.open(layout.db)
-    try {
-      const keys = await loadOrCreateNodeKeys(layout.nodeKeys)
-      const genesis = await loadOrCreateGenesis(layout, () =>
-        createDevnetGenesis({
-          consensusPublicKey: keys.consensus.publicKey(),
-          accountPublicKey: keys.account.publicKey(),
-          time: clock.now(),
-        }),
-      )
-      const mempool = new Mempool(genesis.clusterId, options.mempoolSize ?? 50_000)
-      const logger = options.logger
-      const chain = await Chain.open({ genesis, store, mempool, clock, logger })
-      const privValidator = await PrivValidator.load(keys.consensus, store, genesis.clusterId)
-      const lastCommit = chain.height > 0 ? await chain.commitOf(chain.height) : null
-      const engine = new TendermintEngine(
-        {
-          clusterId: genesis.clusterId,
-          app: chain,
-          // One node alone: nobody to send to. The peer transport plugs in here.
-          network: { broadcast: () => {} },
-          privValidator,
-          clock,
-          logger: logger.child({ module: 'consensus' }),
-          timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts, commitMs: options.blockTimeMs },
-        },
-        chain.height + 1,
-        lastCommit,
-      )
-      const node = new CoherenceNode(
-        layout,
-        options,
-        store,
-        chain,
-        mempool,
-        engine,
-        addressOf(keys.consensus.publicKey()),
-        addressOf(keys.account.publicKey()),
-      )
-      engine.start()
-      logger.info('node started', { clusterId: genesis.clusterId, height: chain.height })
-      return node
-    } catch (err) {
-      await store.close()
-      throw err
-    }
+    const { store, consensusSigner } = options
+    const genesis = await loadOrCreateGenesis(layout, () =>
+      createDevnetGenesis({
+        consensusPublicKey: consensusSigner.publicKey(),
+        accountPublicKey: options.accountPublicKey,
+        time: clock.now(),
+      }),
+    )
+    const mempool = new Mempool(genesis.clusterId, options.mempoolSize ?? 50_000)
+    const logger = options.logger
+    const chain = await Chain.open({ genesis, store, mempool, clock, logger })
+    const privValidator = await PrivValidator.load(consensusSigner, store, genesis.clusterId)
+    const lastCommit = chain.height > 0 ? await chain.commitOf(chain.height) : null
+    const engine = new TendermintEngine(
+      {
+        clusterId: genesis.clusterId,
+        app: chain,
+        // One node alone: nobody to send to. The peer transport plugs in here.
+        network: { broadcast: () => {} },
+        privValidator,
+        clock,
+        logger: logger.child({ module: 'consensus' }),
+        timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts, commitMs: options.blockTimeMs },
+      },
+      chain.height + 1,
+      lastCommit,
+    )
+    const node = new CoherenceNode(
+      layout,
+      options,
+      chain,
+      mempool,
+      engine,
+      addressOf(consensusSigner.publicKey()),
+      addressOf(options.accountPublicKey),
+    )
+    engine.start()
+    logger.info('node started', { clusterId: genesis.clusterId, height: chain.height })
+    return node
   }
 
-  /** Stops consensus and closes the database; committed blocks are already durable. */
+  /** Stops consensus; committed blocks are already durable. The caller closes the store. */
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
     await this.engine.stop()
-    await this.store.close()
     this.options.logger.info('node stopped', { height: this.chain.height })
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import {
   AddressSchema,
+  AmountSchema,
   BalancesSchema,
   HashSchema,
   HeightSchema,
@@ -41,6 +42,52 @@ export type BlockSummary = z.infer<typeof BlockSummarySchema>
 
 const Empty = z.object({}).strict()
 
+/** A password typed by the person; never echoed back in any response. */
+const PasswordSchema = z.string().min(1).max(1024)
+
+/** The wallet's state, and whether the node runs (it needs the wallet's consensus key). */
+export const WalletStatusSchema = z.object({
+  wallet: z.enum(['none', 'locked', 'unlocked']),
+  node: z.enum(['waiting-for-wallet', 'running']),
+  autoLockMinutes: z.number().int().nonnegative(),
+})
+export type WalletStatus = z.infer<typeof WalletStatusSchema>
+
+export const WalletAccountSchema = z.object({
+  index: z.number().int().nonnegative(),
+  label: z.string(),
+  kind: z.enum(['derived', 'imported']),
+  path: z.string(),
+  publicKey: z.string().regex(/^[0-9a-f]{64}$/),
+  address: AddressSchema,
+})
+export type WalletAccount = z.infer<typeof WalletAccountSchema>
+
+/** The 24 words of a mnemonic, sent to the screen only when the person must read them. */
+export const MnemonicWordsSchema = z.object({ words: z.array(z.string()).min(12).max(24) })
+
+/** What a transaction does, decoded by main from the exact bytes to be signed. */
+export const TxReviewSchema = z.object({
+  clusterId: z.string(),
+  from: AddressSchema,
+  nonce: z.number().int().nonnegative(),
+  fee: AmountSchema,
+  action: z.object({
+    kind: z.literal('transfer'),
+    to: AddressSchema,
+    token: z.string(),
+    amount: AmountSchema,
+  }),
+  /** The wallet account that would sign, or null if the wallet does not hold the sender's key. */
+  signerAccount: z.number().int().nonnegative().nullable(),
+})
+export type TxReviewDto = z.infer<typeof TxReviewSchema>
+
+const TxFileText = z
+  .string()
+  .min(1)
+  .max(64 * 1024)
+
 /**
  * Every request the UI (renderer or browser) may make, each with a runtime schema for its request
  * and response. Requests are strict (unknown fields are refused); responses are parsed on both
@@ -60,12 +107,112 @@ export const CHANNELS = {
     request: z.object({ tx: HexSchema }).strict(),
     response: z.object({ hash: HashSchema }),
   },
+  'wallet.status': { request: Empty, response: WalletStatusSchema },
+  /** Only while no wallet exists: a new mnemonic, kept in main until `wallet.create` confirms it. */
+  'wallet.generateMnemonic': { request: Empty, response: MnemonicWordsSchema },
+  /** Creates the wallet from the generated mnemonic once the person re-typed the asked words. */
+  'wallet.create': {
+    request: z
+      .object({
+        password: PasswordSchema,
+        confirmations: z
+          .array(
+            z.object({ index: z.number().int().min(0).max(23), word: z.string().max(20) }).strict(),
+          )
+          .min(3)
+          .max(24),
+      })
+      .strict(),
+    response: WalletStatusSchema,
+  },
+  'wallet.importMnemonic': {
+    request: z
+      .object({
+        mnemonic: z.string().max(1024),
+        passphrase: z.string().max(1024),
+        password: PasswordSchema,
+      })
+      .strict(),
+    response: WalletStatusSchema,
+  },
+  'wallet.importKeystore': {
+    request: z
+      .object({
+        keystore: z.string().max(64 * 1024),
+        keystorePassword: z.string().max(1024),
+        password: PasswordSchema,
+      })
+      .strict(),
+    response: WalletStatusSchema,
+  },
+  'wallet.unlock': {
+    request: z.object({ password: PasswordSchema }).strict(),
+    response: WalletStatusSchema,
+  },
+  'wallet.lock': { request: Empty, response: WalletStatusSchema },
+  'wallet.setAutoLock': {
+    request: z
+      .object({
+        minutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 60),
+      })
+      .strict(),
+    response: WalletStatusSchema,
+  },
+  'wallet.accounts': {
+    request: Empty,
+    response: z.object({ accounts: z.array(WalletAccountSchema) }),
+  },
+  'wallet.addAccount': {
+    request: z.object({ label: z.string().max(64) }).strict(),
+    response: WalletAccountSchema,
+  },
+  /** An EIP-2335 keystore of one account, encrypted under `exportPassword`. */
+  'wallet.exportKeystore': {
+    request: z
+      .object({
+        index: z.number().int().nonnegative(),
+        password: PasswordSchema,
+        exportPassword: PasswordSchema,
+      })
+      .strict(),
+    response: z.object({ fileName: z.string(), keystore: z.string() }),
+  },
+  'wallet.revealMnemonic': {
+    request: z.object({ password: PasswordSchema }).strict(),
+    response: MnemonicWordsSchema,
+  },
+  /** Decodes an unsigned transaction file for review. */
+  'tx.review': {
+    request: z.object({ file: TxFileText }).strict(),
+    response: TxReviewSchema,
+  },
+  /** Signs an unsigned transaction file; the password is the person's confirmation of the spend. */
+  'tx.signOffline': {
+    request: z.object({ file: TxFileText, password: PasswordSchema }).strict(),
+    response: z.object({ file: z.string(), hash: HashSchema }),
+  },
+  /** Submits a signed transaction file to the node. */
+  'tx.broadcastFile': {
+    request: z.object({ file: TxFileText }).strict(),
+    response: z.object({ hash: HashSchema }),
+  },
 } as const
+
+/**
+ * The channels whose responses carry mnemonic words on purpose (to be read by the person). No
+ * other response or event may carry key material; a test walks them all.
+ */
+export const SECRET_DISPLAY_CHANNELS = ['wallet.generateMnemonic', 'wallet.revealMnemonic'] as const
 
 /** Events that main pushes to the UI, each with its payload schema. */
 export const EVENTS = {
   NodeStatus: NodeStatusSchema,
   BlockCommitted: BlockSummarySchema,
+  WalletStatus: WalletStatusSchema,
 } as const
 
 export type Channel = keyof typeof CHANNELS

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CodedError } from '../../../src/shared/errors'
 import { createIpcClient } from '../../../src/shared/ipc/client'
-import type { NodeStatus } from '../../../src/shared/ipc/contract'
+import { CHANNELS, type NodeStatus } from '../../../src/shared/ipc/contract'
 import { createDispatcher, type ChannelHandlers } from '../../../src/main/ipc/dispatcher'
 
 const ADDRESS = 'coh1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq39w258'
@@ -17,8 +17,18 @@ const STATUS: NodeStatus = {
   mempoolSize: 0,
 }
 
+/** Every channel answers "unused" unless a test gives it a handler. */
 function handlers(overrides: Partial<ChannelHandlers> = {}): ChannelHandlers {
+  const unused = Object.fromEntries(
+    Object.keys(CHANNELS).map((c) => [
+      c,
+      () => {
+        throw new CodedError('ERR_UNUSED', `${c} is not used in this test`)
+      },
+    ]),
+  ) as unknown as ChannelHandlers
   return {
+    ...unused,
     'node.status': () => STATUS,
     'account.get': ({ address }) => ({ address, nonce: 0, balances: STATUS.balances }),
     'block.get': () => {

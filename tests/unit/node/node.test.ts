@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeAddress } from '../../../src/shared/address'
 import { ONE_TOKEN, TOKEN_ID } from '../../../src/shared/tokens'
-import { Ed25519Signer } from '../../../src/main/keys/signer'
 import { addressOf } from '../../../src/main/node/crypto'
 import { silentLogger } from '../../../src/main/node/logger'
 import { CoherenceNode } from '../../../src/main/node/node'
-import { fromHex } from '../../../src/shared/encoding'
+import { ChainStore } from '../../../src/main/node/storage/store'
 import { tempDir, waitFor } from '../../helpers/tempDir'
 import { signedTransfer, testSigner, txHex } from '../../helpers/txs'
 
@@ -15,27 +14,46 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function startNode(dataDir: string): Promise<CoherenceNode> {
-  const node = await CoherenceNode.start({ dataDir, blockTimeMs: 50, logger: silentLogger })
-  cleanups.push(() => node.stop())
-  return node
+/** The keys a node runs with: its consensus key and the account a new devnet funds. */
+function nodeKeys() {
+  return { consensus: testSigner(), account: testSigner() }
 }
 
-async function accountSigner(dataDir: string) {
-  const file = JSON.parse(await readFile(`${dataDir}/node-key.json`, 'utf8')) as {
-    accountSeed: string
+/** A node on `dataDir` with its own store; stopping it also releases the store. */
+async function openNode(dataDir: string, keys: ReturnType<typeof nodeKeys>) {
+  const store = await ChainStore.open(join(dataDir, 'db'))
+  const node = await CoherenceNode.start({
+    dataDir,
+    store,
+    consensusSigner: keys.consensus,
+    accountPublicKey: keys.account.publicKey(),
+    blockTimeMs: 50,
+    logger: silentLogger,
+  })
+  return {
+    node,
+    stop: async () => {
+      await node.stop()
+      await store.close()
+    },
   }
-  return new Ed25519Signer(fromHex(file.accountSeed))
+}
+
+async function startNode(dataDir: string, keys = nodeKeys()): Promise<CoherenceNode> {
+  const { node, stop } = await openNode(dataDir, keys)
+  cleanups.push(stop)
+  return node
 }
 
 describe('a one-validator devnet node', () => {
   it('produces blocks and commits a submitted transfer', async () => {
     const dir = await tempDir()
     cleanups.push(dir.remove)
-    const node = await startNode(dir.path)
+    const keys = nodeKeys()
+    const node = await startNode(dir.path, keys)
     await waitFor(() => (node.chain.height >= 2 ? true : undefined), 10_000, 'two blocks')
     const status = node.status()
-    const sender = await accountSigner(dir.path)
+    const sender = keys.account
     const recipient = testSigner()
     const fee = ONE_TOKEN / 1000n
     const tx = signedTransfer(status.clusterId, sender, {
@@ -90,15 +108,12 @@ describe('a one-validator devnet node', () => {
   it('continues from the same height and state after a restart', async () => {
     const dir = await tempDir()
     cleanups.push(dir.remove)
-    const first = await CoherenceNode.start({
-      dataDir: dir.path,
-      blockTimeMs: 50,
-      logger: silentLogger,
-    })
-    await waitFor(() => (first.chain.height >= 3 ? true : undefined), 10_000, 'three blocks')
+    const keys = nodeKeys()
+    const first = await openNode(dir.path, keys)
+    await waitFor(() => (first.node.chain.height >= 3 ? true : undefined), 10_000, 'three blocks')
     await first.stop()
-    const stopped = first.status()
-    const second = await startNode(dir.path)
+    const stopped = first.node.status()
+    const second = await startNode(dir.path, keys)
     expect(second.status().height).toBe(stopped.height)
     expect(second.status().latestBlockHash).toBe(stopped.latestBlockHash)
     expect(second.status().clusterId).toBe(stopped.clusterId)
@@ -111,12 +126,12 @@ describe('a one-validator devnet node', () => {
     expect(Buffer.from(next!.header.prevHash).toString('hex')).toBe(stopped.latestBlockHash)
   })
 
-  it('refuses a second node on the same data directory', async () => {
+  it('refuses a second store on the same data directory', async () => {
     const dir = await tempDir()
     cleanups.push(dir.remove)
     await startNode(dir.path)
-    await expect(
-      CoherenceNode.start({ dataDir: dir.path, blockTimeMs: 50, logger: silentLogger }),
-    ).rejects.toMatchObject({ code: 'ERR_DATA_DIR_LOCKED' })
+    await expect(ChainStore.open(join(dir.path, 'db'))).rejects.toMatchObject({
+      code: 'ERR_DATA_DIR_LOCKED',
+    })
   })
 })

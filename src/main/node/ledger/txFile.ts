@@ -1,0 +1,113 @@
+import { z } from 'zod'
+import { encodeAddress } from '../../../shared/address'
+import { CodedError } from '../../../shared/errors'
+import { decode, encode, fromHex, toHex } from '../../../shared/encoding'
+import { HexSchema } from '../../../shared/ipc/primitives'
+import { TOKENS } from '../../../shared/tokens'
+import { addressOf } from '../crypto'
+import { decodeTx, encodeTx, TxBodyCodec, type SignedTx, type TxBody } from './tx'
+
+export class TxFileError extends CodedError<'ERR_TX_FILE'> {}
+
+/** Format tags, so a signed file is never mistaken for an unsigned one. */
+export const UNSIGNED_TX_FORMAT = 'coherence-unsigned-tx/1'
+export const SIGNED_TX_FORMAT = 'coherence-signed-tx/1'
+
+const UnsignedTxFileSchema = z
+  .object({ format: z.literal(UNSIGNED_TX_FORMAT), clusterId: z.string().max(64), body: HexSchema })
+  .strict()
+const SignedTxFileSchema = z
+  .object({ format: z.literal(SIGNED_TX_FORMAT), clusterId: z.string().max(64), tx: HexSchema })
+  .strict()
+
+/** A transaction built on an online machine, to be signed offline. */
+export interface UnsignedTxFile {
+  readonly clusterId: string
+  readonly body: TxBody
+}
+
+/** A signed transaction, ready to broadcast. */
+export interface SignedTxFile {
+  readonly clusterId: string
+  readonly tx: SignedTx
+}
+
+/** What a person reviews before signing: decoded from the bytes that will be signed. */
+export interface TxReview {
+  readonly clusterId: string
+  readonly from: string
+  readonly nonce: number
+  readonly fee: string
+  readonly action: { kind: 'transfer'; to: string; token: string; amount: string }
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new TxFileError('ERR_TX_FILE', `${what} is not JSON`)
+  }
+}
+
+export function serializeUnsignedTx(file: UnsignedTxFile): string {
+  const json = {
+    format: UNSIGNED_TX_FORMAT,
+    clusterId: file.clusterId,
+    body: toHex(encode(TxBodyCodec, file.body)),
+  }
+  return JSON.stringify(json, null, 2) + '\n'
+}
+
+export function parseUnsignedTx(text: string): UnsignedTxFile {
+  const parsed = UnsignedTxFileSchema.safeParse(parseJson(text, 'the unsigned transaction file'))
+  if (!parsed.success) {
+    throw new TxFileError('ERR_TX_FILE', 'not an unsigned Coherence transaction file')
+  }
+  try {
+    return {
+      clusterId: parsed.data.clusterId,
+      body: decode(TxBodyCodec, fromHex(parsed.data.body)),
+    }
+  } catch (err) {
+    throw new TxFileError(
+      'ERR_TX_FILE',
+      `the transaction in the file is malformed: ${(err as Error).message}`,
+    )
+  }
+}
+
+export function serializeSignedTx(file: SignedTxFile): string {
+  const json = { format: SIGNED_TX_FORMAT, clusterId: file.clusterId, tx: toHex(encodeTx(file.tx)) }
+  return JSON.stringify(json, null, 2) + '\n'
+}
+
+export function parseSignedTx(text: string): SignedTxFile {
+  const parsed = SignedTxFileSchema.safeParse(parseJson(text, 'the signed transaction file'))
+  if (!parsed.success)
+    throw new TxFileError('ERR_TX_FILE', 'not a signed Coherence transaction file')
+  try {
+    return { clusterId: parsed.data.clusterId, tx: decodeTx(fromHex(parsed.data.tx)) }
+  } catch (err) {
+    throw new TxFileError(
+      'ERR_TX_FILE',
+      `the transaction in the file is malformed: ${(err as Error).message}`,
+    )
+  }
+}
+
+/** The human-readable meaning of a transaction body. */
+export function reviewTx(clusterId: string, body: TxBody): TxReview {
+  const a = body.action
+  return {
+    clusterId,
+    from: encodeAddress(addressOf(body.sender)),
+    nonce: body.nonce,
+    fee: body.fee.toString(),
+    action: {
+      kind: 'transfer',
+      to: encodeAddress(a.to),
+      token: TOKENS[a.token] ?? `unknown token ${a.token}`,
+      amount: a.amount.toString(),
+    },
+  }
+}
