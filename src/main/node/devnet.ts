@@ -9,6 +9,16 @@ export const DEVNET_ACCOUNT_BALANCE = 1_000_000n * ONE_TOKEN
 export const DEVNET_VALIDATOR_POWER = 1_000n * ONE_TOKEN
 /** Smallest transaction fee: 0.001 FLX. */
 export const DEVNET_MIN_FEE = ONE_TOKEN / 1000n
+/** Each token's reserve in the devnet's CEE pool. */
+export const DEVNET_POOL_RESERVE = 100_000n * ONE_TOKEN
+/** Equal weights, summing to exactly 1 (the remainder goes to CHR). */
+export const DEVNET_POOL_WEIGHTS = [
+  ONE_TOKEN - 2n * (ONE_TOKEN / 3n),
+  ONE_TOKEN / 3n,
+  ONE_TOKEN / 3n,
+] as const
+/** The swap fee the pool starts with (0.3 %); the fee controller moves it from there. */
+export const DEVNET_SWAP_FEE = (3n * ONE_TOKEN) / 1000n
 
 /** A local one-validator cluster whose only validator is this node and whose only account is its own. */
 export function createDevnetGenesis(opts: {
@@ -27,5 +37,10 @@ export function createDevnetGenesis(opts: {
         balances: [DEVNET_ACCOUNT_BALANCE, DEVNET_ACCOUNT_BALANCE, DEVNET_ACCOUNT_BALANCE],
       },
     ],
+    pool: {
+      reserves: [DEVNET_POOL_RESERVE, DEVNET_POOL_RESERVE, DEVNET_POOL_RESERVE],
+      weights: DEVNET_POOL_WEIGHTS,
+      swapFee: DEVNET_SWAP_FEE,
+    },
   }
 }

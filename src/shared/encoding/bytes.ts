@@ -1,11 +1,11 @@
 import { EncodingError } from './errors'
 
-const HEX_DIGITS = '0123456789abcdef'
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'))
 
 /** Lower-case hex of a byte array. */
 export function toHex(bytes: Uint8Array): string {
   let out = ''
-  for (const b of bytes) out += HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!
+  for (const b of bytes) out += HEX_BYTES[b]!
   return out
 }
 
@@ -15,8 +15,15 @@ export function fromHex(hex: string): Uint8Array {
     throw new EncodingError('ERR_ENCODING_BAD_HEX', 'not an even-length hex string')
   }
   const out = new Uint8Array(hex.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+  for (let i = 0; i < out.length; i++) {
+    out[i] = (hexValue(hex.charCodeAt(2 * i)) << 4) | hexValue(hex.charCodeAt(2 * i + 1))
+  }
   return out
+}
+
+// The value of a hex digit's char code (already validated as a hex digit).
+function hexValue(code: number): number {
+  return code <= 57 ? code - 48 : (code | 32) - 87
 }
 
 /** Constant-shape equality of two byte arrays (not constant-time; use for public data only). */

@@ -164,6 +164,21 @@ export function array<T>(item: Codec<T>, max: number): Codec<T[]> {
   }
 }
 
+/** Exactly `n` items, no prefix (a fixed-size vector, such as one value per token). */
+export function fixedArray<T>(item: Codec<T>, n: number): Codec<T[]> {
+  return {
+    write(w, v) {
+      if (v.length !== n) throw rangeError(`${n}-item vector length`, v.length)
+      for (const x of v) item.write(w, x)
+    },
+    read(r) {
+      const out: T[] = []
+      for (let i = 0; i < n; i++) out.push(item.read(r))
+      return out
+    },
+  }
+}
+
 /** `null` or a value, with a one-byte presence flag that accepts only 0 and 1. */
 export function optional<T>(inner: Codec<T>): Codec<T | null> {
   return {

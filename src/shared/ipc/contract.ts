@@ -66,18 +66,57 @@ export type WalletAccount = z.infer<typeof WalletAccountSchema>
 /** The 24 words of a mnemonic, sent to the screen only when the person must read them. */
 export const MnemonicWordsSchema = z.object({ words: z.array(z.string()).min(12).max(24) })
 
+const TokenSymbol = z.enum(['CHR', 'PSY', 'FLX'])
+
+/** An action in readable form: tokens by symbol, amounts in base units. */
+export const ActionReviewSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('transfer'),
+    to: AddressSchema,
+    token: TokenSymbol,
+    amount: AmountSchema,
+  }),
+  z.object({
+    kind: z.literal('swap'),
+    tokenIn: TokenSymbol,
+    tokenOut: TokenSymbol,
+    exactOut: z.boolean(),
+    amount: AmountSchema,
+    limit: AmountSchema,
+    deadline: HeightSchema,
+  }),
+  z.object({
+    kind: z.literal('join'),
+    maxAmounts: z.array(AmountSchema).length(3),
+    minShares: AmountSchema,
+  }),
+  z.object({
+    kind: z.literal('joinSingle'),
+    token: TokenSymbol,
+    amount: AmountSchema,
+    minShares: AmountSchema,
+  }),
+  z.object({
+    kind: z.literal('exit'),
+    shares: AmountSchema,
+    minAmounts: z.array(AmountSchema).length(3),
+  }),
+  z.object({
+    kind: z.literal('exitSingle'),
+    token: TokenSymbol,
+    shares: AmountSchema,
+    minAmount: AmountSchema,
+  }),
+])
+export type ActionReviewDto = z.infer<typeof ActionReviewSchema>
+
 /** What a transaction does, decoded by main from the exact bytes to be signed. */
 export const TxReviewSchema = z.object({
   clusterId: z.string(),
   from: AddressSchema,
   nonce: z.number().int().nonnegative(),
   fee: AmountSchema,
-  action: z.object({
-    kind: z.literal('transfer'),
-    to: AddressSchema,
-    token: z.string(),
-    amount: AmountSchema,
-  }),
+  action: ActionReviewSchema,
   /** The wallet account that would sign, or null if the wallet does not hold the sender's key. */
   signerAccount: z.number().int().nonnegative().nullable(),
 })

@@ -3,6 +3,7 @@ import {
   array,
   bytes,
   decode,
+  fixedArray,
   encode,
   fixedBytes,
   optional,
@@ -42,9 +43,11 @@ export const HeaderCodec = struct({
   nextValidatorsHash: Hash,
   proposer: Address,
   lastCommitHash: Hash,
-  supplyChr: u128,
-  supplyPsy: u128,
-  supplyFlx: u128,
+  supply: fixedArray(u128, 3),
+  /** The CEE pool's reserves, weights Ψ and swap fee after this block. */
+  poolReserves: fixedArray(u128, 3),
+  poolWeights: fixedArray(u128, 3),
+  swapFee: u128,
 })
 export type Header = Infer<typeof HeaderCodec>
 

@@ -1,4 +1,4 @@
-import { bytesEqual, toHex } from '../../../shared/encoding'
+import { bytesEqual, fromHex, toHex } from '../../../shared/encoding'
 import type { Clock } from '../clock'
 import { addressOf } from '../crypto'
 import { ConsensusError } from '../consensus/errors'
@@ -6,10 +6,11 @@ import type { ConsensusApp } from '../consensus/engine'
 import { verifyCommit } from '../consensus/commitVerify'
 import type { Logger } from '../logger'
 import { LedgerState, type StateView } from '../ledger/state'
-import { applyTx, executeTx, type TxContext } from '../ledger/rules'
+import { applyTx, executeTx, type Receipt, type TxContext } from '../ledger/rules'
 import { decodeTx, encodeTx, txHash, type SignedTx } from '../ledger/tx'
 import type { Mempool } from '../mempool/mempool'
-import type { ChainStore } from '../storage/store'
+import { StoreError, type ChainStore } from '../storage/store'
+import { endBlock, poolValue } from '../cee/poolRules'
 import {
   blockHash,
   commitHash,
@@ -18,17 +19,18 @@ import {
   type Commit,
   type Header,
 } from './block'
-import { genesisHash, genesisSupply, type Genesis } from './genesis'
+import { genesisAccounts, genesisHash, genesisPool, genesisSupply, type Genesis } from './genesis'
 import { merkleRoot } from './merkle'
 import { ValidatorSet } from './validators'
 
 /** How far a proposed block's time may run ahead of this node's clock. */
 export const MAX_BLOCK_TIME_AHEAD_MS = 10_000
 
-/** A block that was executed: its changes, and the hashes of its transactions. */
+/** A block that was executed: its changes, its transactions' hashes and their outcomes. */
 interface Execution {
   readonly view: StateView
   readonly txHashes: readonly string[]
+  readonly receipts: readonly Receipt[]
 }
 
 /** Emitted after each block is durably committed. */
@@ -72,28 +74,35 @@ export class Chain implements ConsensusApp {
     logger: Logger
   }): Promise<Chain> {
     const { genesis, store } = opts
-    const state = new LedgerState(genesisSupply(genesis))
+    const state = new LedgerState(genesisSupply(genesis), genesisPool(genesis))
     const chain = new Chain(genesis, state, store, opts.mempool, opts.clock, opts.logger)
     const storedGenesis = await store.genesisHash()
     const expectedGenesis = genesisHash(genesis)
     if (storedGenesis === undefined) {
       await store.initGenesis(
         expectedGenesis,
-        genesis.accounts.map((a) => [toHex(a.address), { balances: a.balances, nonce: 0 }]),
+        genesisAccounts(genesis).map(([address, account]) => [toHex(address), account]),
+        state.pool,
       )
     } else if (!bytesEqual(storedGenesis, expectedGenesis)) {
-      throw new Error('the database belongs to another genesis')
+      throw new StoreError('ERR_STORE_CORRUPT', 'the database belongs to another genesis')
     }
     await store.loadAccounts(state)
+    state.pool = (await store.pool()) ?? state.pool
     const latest = await store.latest()
     if (latest === null) return chain
     const block = await store.block(latest.height)
-    if (!block) throw new Error(`block ${latest.height} is missing from the store`)
+    if (!block) {
+      throw new StoreError('ERR_STORE_CORRUPT', `block ${latest.height} is missing from the store`)
+    }
     chain.latestHeader = block.header
     chain.latestHash = latest.hash
-    state.supply = [block.header.supplyChr, block.header.supplyPsy, block.header.supplyFlx]
+    state.supply = [block.header.supply[0]!, block.header.supply[1]!, block.header.supply[2]!]
     if (!bytesEqual(state.hash(), block.header.stateHash)) {
-      throw new Error(`stored state does not match the state hash of block ${latest.height}`)
+      throw new StoreError(
+        'ERR_STORE_CORRUPT',
+        `stored state does not match the state hash of block ${latest.height}`,
+      )
     }
     const priorities = await store.priorities(latest.height + 1)
     chain.validators = new ValidatorSet(genesis.validators, priorities ?? [])
@@ -132,15 +141,22 @@ export class Chain implements ConsensusApp {
     return height === this.height + 1 ? this.validators : this.genesisValidators
   }
 
-  txContext(feeRecipient: Uint8Array): TxContext {
-    return { params: { minFee: this.genesis.minFee }, feeRecipient }
+  /** Context for executing transactions in block `height` proposed by `feeRecipient`. */
+  txContext(feeRecipient: Uint8Array, height = this.height + 1): TxContext & { clusterId: string } {
+    return {
+      params: { minFee: this.genesis.minFee },
+      feeRecipient,
+      height,
+      clusterId: this.clusterId,
+    }
   }
 
   createBlock(height: number, proposer: Uint8Array, lastCommit: Commit | null): Block {
     const view = this.state.view()
-    const ctx = this.txContext(proposer)
+    const ctx = this.txContext(proposer, height)
     const txs: Uint8Array[] = []
     const txHashes: string[] = []
+    const receipts: Receipt[] = []
     // Passes let a sender's later nonces follow its earlier ones whatever order they arrived in.
     let pending = this.mempool.pending()
     for (let pass = 0; pass < 4 && pending.length > 0 && txs.length < MAX_TXS_PER_BLOCK; pass++) {
@@ -149,8 +165,9 @@ export class Chain implements ConsensusApp {
         if (txs.length >= MAX_TXS_PER_BLOCK) break
         const hashHex = toHex(txHash(tx))
         const attempt = view.fork()
+        let receipt: Receipt
         try {
-          applyTx(attempt, tx, ctx)
+          receipt = applyTx(attempt, tx, ctx)
         } catch {
           if (tx.body.nonce > view.account(addressOf(tx.body.sender)).nonce) retry.push(tx)
           else this.mempool.evict(hashHex)
@@ -159,9 +176,11 @@ export class Chain implements ConsensusApp {
         view.merge(attempt)
         txs.push(encodeTx(tx))
         txHashes.push(hashHex)
+        receipts.push(receipt)
       }
       pending = retry
     }
+    endBlock(view)
     const set = this.validatorSet(height)
     const prevTime = this.latestHeader?.time ?? this.genesis.genesisTime
     const header: Header = {
@@ -175,12 +194,10 @@ export class Chain implements ConsensusApp {
       nextValidatorsHash: set.hash(),
       proposer,
       lastCommitHash: commitHash(lastCommit),
-      supplyChr: view.supply[0],
-      supplyPsy: view.supply[1],
-      supplyFlx: view.supply[2],
+      ...omegaFields(view),
     }
     const block: Block = { header, txs, lastCommit }
-    this.executions.set(toHex(blockHash(header)), { view, txHashes })
+    this.executions.set(toHex(blockHash(header)), { view, txHashes, receipts })
     return block
   }
 
@@ -236,23 +253,27 @@ export class Chain implements ConsensusApp {
     }
     if (!bytesEqual(h.txRoot, merkleRoot(block.txs))) throw invalid('wrong transaction root')
     const view = this.state.view()
-    const ctx = { ...this.txContext(h.proposer), clusterId: this.clusterId }
+    const ctx = this.txContext(h.proposer, height)
     const txHashes: string[] = []
+    const receipts: Receipt[] = []
     for (const bytes of block.txs) {
       const tx = decodeTx(bytes)
       const hashHex = toHex(txHash(tx))
-      executeTx(view, tx, ctx, this.mempool.isVerified(hashHex))
+      receipts.push(executeTx(view, tx, ctx, this.mempool.isVerified(hashHex)))
       txHashes.push(hashHex)
     }
+    endBlock(view)
     if (!bytesEqual(h.stateHash, this.state.hash(view))) throw invalid('wrong state hash')
+    const expected = omegaFields(view)
     if (
-      h.supplyChr !== view.supply[0] ||
-      h.supplyPsy !== view.supply[1] ||
-      h.supplyFlx !== view.supply[2]
+      !sameAmounts(h.supply, expected.supply) ||
+      !sameAmounts(h.poolReserves, expected.poolReserves) ||
+      !sameAmounts(h.poolWeights, expected.poolWeights) ||
+      h.swapFee !== expected.swapFee
     ) {
-      throw invalid('wrong supply')
+      throw invalid('wrong supply or pool in the header')
     }
-    return { view, txHashes }
+    return { view, txHashes, receipts }
   }
 
   async commitBlock(block: Block, commit: Commit): Promise<void> {
@@ -266,6 +287,16 @@ export class Chain implements ConsensusApp {
       blockHash: hash,
       commit,
       accounts: execution.view.changedEntries(),
+      pool: execution.view.pool,
+      poolValue: poolValue(execution.view.pool),
+      txs: block.txs.map((bytes, index) => {
+        const receipt = execution.receipts[index]!
+        return {
+          hash: fromHex(execution.txHashes[index]!),
+          parties: partiesOf(decodeTx(bytes)),
+          failure: receipt.status === 'ok' ? null : receipt.error.toPayload(),
+        }
+      }),
       nextPriorities: next.priorities,
     })
     this.state.apply(execution.view)
@@ -283,6 +314,31 @@ export class Chain implements ConsensusApp {
       }
     }
   }
+}
+
+/** The Ω-vector fields a block header commits to, from the state after the block. */
+function omegaFields(
+  view: StateView,
+): Pick<Header, 'supply' | 'poolReserves' | 'poolWeights' | 'swapFee'> {
+  return {
+    supply: [...view.supply],
+    poolReserves: [...view.pool.reserves],
+    poolWeights: [...view.pool.weights],
+    swapFee: view.pool.swapFee,
+  }
+}
+
+function sameAmounts(a: readonly bigint[], b: readonly bigint[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+/** The accounts whose history shows a transaction: its sender and, for a transfer, recipient. */
+function partiesOf(tx: SignedTx): Uint8Array[] {
+  const sender = addressOf(tx.body.sender)
+  const action = tx.body.action
+  return action.kind === 'transfer' && !bytesEqual(action.to, sender)
+    ? [sender, action.to]
+    : [sender]
 }
 
 function invalid(reason: string): ConsensusError {

@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import { decodeAddress, encodeAddress } from '../../../shared/address'
+import { assertNormalisedWeights, initialShares } from '../../../shared/cee/math'
 import {
   array,
   encode,
+  fixedArray,
   fixedBytes,
   fromHex,
   str,
@@ -14,6 +16,8 @@ import {
 import { AmountSchema, BalancesSchema } from '../../../shared/ipc/primitives'
 import type { Balances } from '../../../shared/tokens'
 import { PUBLIC_KEY_LENGTH, sha256 } from '../crypto'
+import type { PoolState } from '../cee/poolState'
+import type { Account } from '../ledger/account'
 import { LedgerError } from '../ledger/errors'
 import { MAX_CLUSTER_ID_BYTES } from './block'
 
@@ -27,6 +31,10 @@ export const GenesisSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
     genesisTime: z.number().int().nonnegative(),
     params: z.object({ minFee: AmountSchema }).strict(),
+    /** The CEE pool at genesis; its initial shares belong to the first account. */
+    pool: z
+      .object({ reserves: BalancesSchema, weights: BalancesSchema, swapFee: AmountSchema })
+      .strict(),
     validators: z
       .array(z.object({ publicKey: PublicKeyHex, power: AmountSchema }).strict())
       .min(1)
@@ -45,6 +53,11 @@ export interface Genesis {
   readonly minFee: bigint
   readonly validators: readonly { publicKey: Uint8Array; power: bigint }[]
   readonly accounts: readonly { address: Uint8Array; balances: Balances }[]
+  readonly pool: {
+    readonly reserves: Balances
+    readonly weights: Balances
+    readonly swapFee: bigint
+  }
 }
 
 const GenesisCodec = struct({
@@ -53,7 +66,18 @@ const GenesisCodec = struct({
   minFee: u128,
   validators: array(struct({ publicKey: fixedBytes(PUBLIC_KEY_LENGTH), power: u128 }), 1000),
   accounts: array(struct({ address: fixedBytes(20), chr: u128, psy: u128, flx: u128 }), 100_000),
+  poolReserves: fixedArray(u128, 3),
+  poolWeights: fixedArray(u128, 3),
+  swapFee: u128,
 })
+
+function balancesOf(b: { CHR: string; PSY: string; FLX: string }): Balances {
+  return [BigInt(b.CHR), BigInt(b.PSY), BigInt(b.FLX)]
+}
+
+function balancesJson(b: Balances): { CHR: string; PSY: string; FLX: string } {
+  return { CHR: b[0].toString(), PSY: b[1].toString(), FLX: b[2].toString() }
+}
 
 /** Parses and checks a genesis file (unknown data from disk or from another person). */
 export function parseGenesis(json: unknown): Genesis {
@@ -77,13 +101,20 @@ export function parseGenesis(json: unknown): Genesis {
     if (seen.has(a.address))
       throw new LedgerError('ERR_BAD_GENESIS', `duplicate account ${a.address}`)
     seen.add(a.address)
-    const balances: Balances = [
-      BigInt(a.balances.CHR),
-      BigInt(a.balances.PSY),
-      BigInt(a.balances.FLX),
-    ]
-    return { address, balances }
+    return { address, balances: balancesOf(a.balances) }
   })
+  if (accounts.length === 0) throw new LedgerError('ERR_BAD_GENESIS', 'genesis needs an account')
+  const pool = {
+    reserves: balancesOf(g.pool.reserves),
+    weights: balancesOf(g.pool.weights),
+    swapFee: BigInt(g.pool.swapFee),
+  }
+  try {
+    assertNormalisedWeights(pool.weights)
+    initialShares(pool.reserves, pool.weights)
+  } catch (err) {
+    throw new LedgerError('ERR_BAD_GENESIS', `invalid genesis pool: ${(err as Error).message}`)
+  }
   const keys = new Set(g.validators.map((v) => v.publicKey))
   if (keys.size !== g.validators.length) {
     throw new LedgerError('ERR_BAD_GENESIS', 'duplicate validator public key')
@@ -97,6 +128,7 @@ export function parseGenesis(json: unknown): Genesis {
       power: BigInt(v.power),
     })),
     accounts,
+    pool,
   }
 }
 
@@ -112,12 +144,13 @@ export function genesisToFile(g: Genesis): GenesisFile {
     })),
     accounts: g.accounts.map((a) => ({
       address: encodeAddress(a.address),
-      balances: {
-        CHR: a.balances[0].toString(),
-        PSY: a.balances[1].toString(),
-        FLX: a.balances[2].toString(),
-      },
+      balances: balancesJson(a.balances),
     })),
+    pool: {
+      reserves: balancesJson(g.pool.reserves),
+      weights: balancesJson(g.pool.weights),
+      swapFee: g.pool.swapFee.toString(),
+    },
   }
 }
 
@@ -135,13 +168,36 @@ export function genesisHash(g: Genesis): Uint8Array {
         psy: a.balances[1],
         flx: a.balances[2],
       })),
+      poolReserves: [...g.pool.reserves],
+      poolWeights: [...g.pool.weights],
+      swapFee: g.pool.swapFee,
     }),
   )
 }
 
-/** Total supply of each token at genesis. */
+/** Total supply of each token at genesis: every account plus the pool's reserves. */
 export function genesisSupply(g: Genesis): Balances {
-  const s: [bigint, bigint, bigint] = [0n, 0n, 0n]
+  const s: [bigint, bigint, bigint] = [...g.pool.reserves]
   for (const a of g.accounts) for (let t = 0; t < 3; t++) s[t] = s[t]! + a.balances[t]!
   return s
+}
+
+/** The pool at genesis: its shares are the invariant, so a share starts at value 1. */
+export function genesisPool(g: Genesis): PoolState {
+  return {
+    reserves: g.pool.reserves,
+    weights: g.pool.weights,
+    swapFee: g.pool.swapFee,
+    totalShares: initialShares(g.pool.reserves, g.pool.weights),
+    priceHistory: [],
+  }
+}
+
+/** Genesis accounts as ledger accounts; the first holds the pool's initial shares. */
+export function genesisAccounts(g: Genesis): [Uint8Array, Account][] {
+  const shares = initialShares(g.pool.reserves, g.pool.weights)
+  return g.accounts.map((a, i) => [
+    a.address,
+    { balances: a.balances, nonce: 0, shares: i === 0 ? shares : 0n },
+  ])
 }

@@ -1,12 +1,14 @@
-import { array, encode, fromHex, toHex, u128 } from '../../../shared/encoding'
+import { encode, fixedArray, fromHex, toHex, u128 } from '../../../shared/encoding'
 import type { Balances } from '../../../shared/tokens'
 import { sha256 } from '../crypto'
+import { encodePool, type PoolState } from '../cee/poolState'
 import { EMPTY_ACCOUNT, encodeAccount, type Account } from './account'
 
-/** Reads and writes of ledger state, as seen by the rules. */
+/** Reads of ledger state, as seen by the rules. */
 export interface StateReader {
   account(address: Uint8Array): Account
   readonly supply: Balances
+  readonly pool: PoolState
 }
 
 /**
@@ -19,7 +21,10 @@ export class LedgerState implements StateReader {
   /** Account keys (hex) in byte order: the order the state hash commits to. */
   private sortedKeys: string[] = []
 
-  constructor(public supply: Balances) {}
+  constructor(
+    public supply: Balances,
+    public pool: PoolState,
+  ) {}
 
   account(address: Uint8Array): Account {
     return this.accounts.get(toHex(address)) ?? EMPTY_ACCOUNT
@@ -46,13 +51,15 @@ export class LedgerState implements StateReader {
   /** Writes a view's changes into the committed state. */
   apply(view: StateView): void {
     const newKeys: string[] = []
+    const hashes = view.changedHashes()
     for (const [key, account] of view.changedEntries()) {
       if (!this.accounts.has(key)) newKeys.push(key)
       this.accounts.set(key, account)
-      this.leafHashes.set(key, leafHash(key, account))
+      this.leafHashes.set(key, hashes.get(key)!)
     }
     if (newKeys.length > 0) this.sortedKeys = mergeSorted(this.sortedKeys, newKeys.sort())
     this.supply = view.supply
+    this.pool = view.pool
   }
 
   /** Loads one stored account (at startup). Call `finishLoading` after the last one. */
@@ -71,41 +78,61 @@ export class LedgerState implements StateReader {
     const newKeys = [...changed.keys()].filter((k) => !this.accounts.has(k)).sort()
     const keys = newKeys.length > 0 ? mergeSorted(this.sortedKeys, newKeys) : this.sortedKeys
     const supply = view ? view.supply : this.supply
-    const parts: Uint8Array[] = [supplyLeaf(supply)]
+    const pool = view ? view.pool : this.pool
+    const parts: Uint8Array[] = [supplyLeaf(supply), sha256(encodePool(pool))]
     for (const key of keys) parts.push(changed.get(key) ?? this.leafHashes.get(key)!)
     return sha256(...parts)
   }
 }
 
-/** Copy-on-write changes over a LedgerState, for executing a block or checking a transaction. */
+/**
+ * Copy-on-write changes over a LedgerState, for executing a block or checking a transaction.
+ * A fork is a view over another view: it holds only its own changes, so forking per transaction
+ * costs nothing however many changes the block already made.
+ */
 export class StateView implements StateReader {
   private readonly changes = new Map<string, Account>()
+  private hashes: Map<string, Uint8Array> | null = null
   supply: Balances
+  pool: PoolState
 
-  constructor(private readonly base: LedgerState) {
-    this.supply = base.supply
+  constructor(
+    private readonly base: LedgerState,
+    private readonly parent: StateView | null = null,
+  ) {
+    this.supply = parent ? parent.supply : base.supply
+    this.pool = parent ? parent.pool : base.pool
   }
 
   account(address: Uint8Array): Account {
-    const key = toHex(address)
-    return this.changes.get(key) ?? this.base.accountByKey(key) ?? EMPTY_ACCOUNT
+    return this.accountByKey(toHex(address))
+  }
+
+  private accountByKey(key: string): Account {
+    return (
+      this.changes.get(key) ??
+      (this.parent ? this.parent.accountByKey(key) : this.base.accountByKey(key)) ??
+      EMPTY_ACCOUNT
+    )
   }
 
   setAccount(address: Uint8Array, account: Account): void {
+    this.hashes = null
     this.changes.set(toHex(address), account)
   }
 
   /** A nested view: its changes land here only when `merge` is called (all-or-nothing actions). */
   fork(): StateView {
-    const child = new StateView(this.base)
-    for (const [k, v] of this.changes) child.changes.set(k, v)
-    child.supply = this.supply
-    return child
+    return new StateView(this.base, this)
   }
 
+  /** Takes over the changes of a fork of this view. */
   merge(child: StateView): void {
+    if (child.parent !== this) throw new Error('merge only a fork of this view')
+    this.hashes = null
     for (const [k, v] of child.changes) this.changes.set(k, v)
     this.supply = child.supply
+    this.pool = child.pool
   }
 
   /** Changed accounts in address order (the order they are written to the store). */
@@ -113,9 +140,12 @@ export class StateView implements StateReader {
     return [...this.changes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
   }
 
+  /** Leaf hashes of the changed accounts; computed once (state hash, then commit). */
   changedHashes(): Map<string, Uint8Array> {
+    if (this.hashes) return this.hashes
     const out = new Map<string, Uint8Array>()
     for (const [k, v] of this.changes) out.set(k, leafHash(k, v))
+    this.hashes = out
     return out
   }
 }
@@ -124,7 +154,7 @@ function leafHash(key: string, account: Account): Uint8Array {
   return sha256(fromHex(key), encodeAccount(account))
 }
 
-const SupplyCodec = array(u128, 3)
+const SupplyCodec = fixedArray(u128, 3)
 
 function supplyLeaf(supply: Balances): Uint8Array {
   return sha256(encode(SupplyCodec, [...supply]))

@@ -1,7 +1,9 @@
 import { ADDRESS_LENGTH } from '../../../shared/address'
 import {
+  bool,
   decode,
   encode,
+  fixedArray,
   fixedBytes,
   struct,
   taggedUnion,
@@ -19,9 +21,32 @@ export const MAX_TX_BYTES = 4096
 
 const Address = fixedBytes(ADDRESS_LENGTH)
 
+const Amounts = fixedArray(u128, 3)
+
 /** The actions a transaction can carry; one per transaction. */
 export const ActionCodec = taggedUnion({
   transfer: struct({ to: Address, token: u8, amount: u128 }),
+  /**
+   * A swap through the CEE pool. With `exactOut` false, `amount` is paid in and at least `limit`
+   * must come out; with `exactOut` true, `amount` comes out and at most `limit` may be paid in.
+   * After block `deadline` it fails (and costs only the fee).
+   */
+  swap: struct({
+    tokenIn: u8,
+    tokenOut: u8,
+    exactOut: bool,
+    amount: u128,
+    limit: u128,
+    deadline: uint,
+  }),
+  /** Proportional join: at most `maxAmounts` in, at least `minShares` out. */
+  join: struct({ maxAmounts: Amounts, minShares: u128 }),
+  /** Single-token join. */
+  joinSingle: struct({ token: u8, amount: u128, minShares: u128 }),
+  /** Proportional exit: `shares` in, at least `minAmounts` out. */
+  exit: struct({ shares: u128, minAmounts: Amounts }),
+  /** Single-token exit. */
+  exitSingle: struct({ token: u8, shares: u128, minAmount: u128 }),
 })
 export type Action = Infer<typeof ActionCodec>
 

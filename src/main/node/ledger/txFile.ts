@@ -3,9 +3,9 @@ import { encodeAddress } from '../../../shared/address'
 import { CodedError } from '../../../shared/errors'
 import { decode, encode, fromHex, toHex } from '../../../shared/encoding'
 import { HexSchema } from '../../../shared/ipc/primitives'
-import { TOKENS } from '../../../shared/tokens'
+import { TOKENS, type Token } from '../../../shared/tokens'
 import { addressOf } from '../crypto'
-import { decodeTx, encodeTx, TxBodyCodec, type SignedTx, type TxBody } from './tx'
+import { decodeTx, encodeTx, TxBodyCodec, type Action, type SignedTx, type TxBody } from './tx'
 
 export class TxFileError extends CodedError<'ERR_TX_FILE'> {}
 
@@ -38,8 +38,26 @@ export interface TxReview {
   readonly from: string
   readonly nonce: number
   readonly fee: string
-  readonly action: { kind: 'transfer'; to: string; token: string; amount: string }
+  /** What the transaction does, with amounts in base units and tokens by symbol. */
+  readonly action: ActionReview
 }
+
+/** An action in readable form (tokens by symbol, amounts as decimal strings of base units). */
+export type ActionReview =
+  | { kind: 'transfer'; to: string; token: Token; amount: string }
+  | {
+      kind: 'swap'
+      tokenIn: Token
+      tokenOut: Token
+      exactOut: boolean
+      amount: string
+      limit: string
+      deadline: number
+    }
+  | { kind: 'join'; maxAmounts: string[]; minShares: string }
+  | { kind: 'joinSingle'; token: Token; amount: string; minShares: string }
+  | { kind: 'exit'; shares: string; minAmounts: string[] }
+  | { kind: 'exitSingle'; token: Token; shares: string; minAmount: string }
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -95,19 +113,61 @@ export function parseSignedTx(text: string): SignedTxFile {
   }
 }
 
+function symbol(token: number): Token {
+  const name = TOKENS[token]
+  if (name === undefined) throw new TxFileError('ERR_TX_FILE', `unknown token id ${token}`)
+  return name
+}
+const decimals = (values: readonly bigint[]): string[] => values.map((v) => v.toString())
+
+/** The human-readable meaning of an action. */
+export function reviewAction(a: Action): ActionReview {
+  switch (a.kind) {
+    case 'transfer':
+      return {
+        kind: a.kind,
+        to: encodeAddress(a.to),
+        token: symbol(a.token),
+        amount: a.amount.toString(),
+      }
+    case 'swap':
+      return {
+        kind: a.kind,
+        tokenIn: symbol(a.tokenIn),
+        tokenOut: symbol(a.tokenOut),
+        exactOut: a.exactOut,
+        amount: a.amount.toString(),
+        limit: a.limit.toString(),
+        deadline: a.deadline,
+      }
+    case 'join':
+      return { kind: a.kind, maxAmounts: decimals(a.maxAmounts), minShares: a.minShares.toString() }
+    case 'joinSingle':
+      return {
+        kind: a.kind,
+        token: symbol(a.token),
+        amount: a.amount.toString(),
+        minShares: a.minShares.toString(),
+      }
+    case 'exit':
+      return { kind: a.kind, shares: a.shares.toString(), minAmounts: decimals(a.minAmounts) }
+    case 'exitSingle':
+      return {
+        kind: a.kind,
+        token: symbol(a.token),
+        shares: a.shares.toString(),
+        minAmount: a.minAmount.toString(),
+      }
+  }
+}
+
 /** The human-readable meaning of a transaction body. */
 export function reviewTx(clusterId: string, body: TxBody): TxReview {
-  const a = body.action
   return {
     clusterId,
     from: encodeAddress(addressOf(body.sender)),
     nonce: body.nonce,
     fee: body.fee.toString(),
-    action: {
-      kind: 'transfer',
-      to: encodeAddress(a.to),
-      token: TOKENS[a.token] ?? `unknown token ${a.token}`,
-      amount: a.amount.toString(),
-    },
+    action: reviewAction(body.action),
   }
 }

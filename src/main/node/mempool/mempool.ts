@@ -3,7 +3,7 @@ import { toHex } from '../../../shared/encoding'
 import { addressOf } from '../crypto'
 import { LedgerError } from '../ledger/errors'
 import type { LedgerState } from '../ledger/state'
-import { applyTx, checkTxFields, type TxContext } from '../ledger/rules'
+import { checkTxFields, executeTxOrThrow, type TxContext } from '../ledger/rules'
 import { decodeTx, txHash, verifyTxSignature, type SignedTx } from '../ledger/tx'
 
 export type MempoolErrorCode = 'ERR_MEMPOOL_FULL' | 'ERR_TX_DUPLICATE' | 'ERR_NONCE_TOO_FAR'
@@ -37,7 +37,7 @@ export class Mempool {
   }
 
   /** Validates and adds a transaction; returns its hash (hex). */
-  add(bytes: Uint8Array, state: LedgerState, ctx: TxContext): string {
+  add(bytes: Uint8Array, state: LedgerState, ctx: TxContext & { clusterId: string }): string {
     const tx = decodeTx(bytes)
     const hashHex = toHex(txHash(tx))
     if (this.entries.has(hashHex))
@@ -61,8 +61,9 @@ export class Mempool {
       )
     }
     if (tx.body.nonce === expected) {
-      // The next transaction of its sender must apply now; later ones are checked when reaped.
-      applyTx(state.view(), tx, ctx)
+      // The sender's next transaction must apply, action included, so a person learns at once
+      // that it would fail; later nonces are checked when a block is built.
+      executeTxOrThrow(state.view(), tx, ctx, true)
     }
     this.verified.add(hashHex)
     this.entries.set(hashHex, { tx, hashHex })

@@ -8,9 +8,14 @@ import {
   fixedBytes,
   fromHex,
   i128,
+  optional,
+  str,
   struct,
+  u128,
+  u32,
   uint,
 } from '../../../shared/encoding'
+import { decodePool, encodePool, type PoolState } from '../cee/poolState'
 import { decodeAccount, encodeAccount, type Account } from '../ledger/account'
 import type { LedgerState } from '../ledger/state'
 import { CommitCodec, decodeBlock, encodeBlock, type Block, type Commit } from '../chain/block'
@@ -27,17 +32,46 @@ const PREFIX = {
   account: 0x04,
   priorities: 0x05,
   signGuard: 0x06,
+  /** Outcome and place of each transaction, by hash. */
+  receipt: 0x07,
+  /** Per-account index of transactions: address ‖ height ‖ position → hash. */
+  history: 0x08,
+  /** The pool's value and share supply after each block (for value per share and the CAF). */
+  poolValue: 0x09,
 } as const
 
 const META_LATEST = concatBytes(new Uint8Array([PREFIX.meta]), new TextEncoder().encode('latest'))
 const META_GENESIS = concatBytes(new Uint8Array([PREFIX.meta]), new TextEncoder().encode('genesis'))
 const SIGN_GUARD_KEY = new Uint8Array([PREFIX.signGuard])
+const META_POOL = concatBytes(new Uint8Array([PREFIX.meta]), new TextEncoder().encode('pool'))
+
+const ReceiptCodec = struct({
+  height: uint,
+  index: u32,
+  failure: optional(struct({ code: str(64), message: str(1024) })),
+})
+/** Where a transaction landed and whether its action succeeded. */
+export type TxReceiptRecord = ReturnType<typeof ReceiptCodec.read>
+
+const PoolValueCodec = struct({ time: uint, value: u128, totalShares: u128 })
+/** The pool's value V and share supply S after one block, at that block's time. */
+export type PoolValueRecord = ReturnType<typeof PoolValueCodec.read> & { height: number }
 
 const LatestCodec = struct({ height: uint, hash: fixedBytes(HASH_LENGTH) })
 const PrioritiesCodec = array(i128, 10_000)
 
 function key(prefix: number, body: Uint8Array): Uint8Array {
   return concatBytes(new Uint8Array([prefix]), body)
+}
+
+function historyKey(address: Uint8Array, height: number, index: number): Uint8Array {
+  const k = new Uint8Array(1 + address.length + 12)
+  k[0] = PREFIX.history
+  k.set(address, 1)
+  const view = new DataView(k.buffer)
+  view.setBigUint64(1 + address.length, BigInt(height))
+  view.setUint32(1 + address.length + 8, index)
+  return k
 }
 
 function heightKey(prefix: number, height: number): Uint8Array {
@@ -54,6 +88,15 @@ export interface BlockWrite {
   /** The commit certificate this node saw for the block. */
   readonly commit: Commit
   readonly accounts: readonly [string, Account][]
+  readonly pool: PoolState
+  /** The pool's invariant after the block. */
+  readonly poolValue: bigint
+  /** Per transaction, in block order: hash, the accounts whose history shows it, its failure. */
+  readonly txs: readonly {
+    hash: Uint8Array
+    parties: readonly Uint8Array[]
+    failure: { code: string; message: string } | null
+  }[]
   /** Proposer priorities for round 0 of the next height. */
   readonly nextPriorities: readonly bigint[]
 }
@@ -97,9 +140,14 @@ export class ChainStore {
     return this.getRaw(META_GENESIS)
   }
 
-  /** Writes the genesis hash and the genesis accounts in one batch, before block 1. */
-  async initGenesis(hash: Uint8Array, accounts: readonly [string, Account][]): Promise<void> {
+  /** Writes the genesis hash, accounts and pool in one batch, before block 1. */
+  async initGenesis(
+    hash: Uint8Array,
+    accounts: readonly [string, Account][],
+    pool: PoolState,
+  ): Promise<void> {
     const batch = this.db.batch()
+    batch.put(META_POOL, encodePool(pool))
     for (const [addressHex, account] of accounts) {
       batch.put(key(PREFIX.account, fromHex(addressHex)), encodeAccount(account))
     }
@@ -152,6 +200,22 @@ export class ChainStore {
     for (const [addressHex, account] of write.accounts) {
       batch.put(key(PREFIX.account, fromHex(addressHex)), encodeAccount(account))
     }
+    batch.put(META_POOL, encodePool(write.pool))
+    batch.put(
+      heightKey(PREFIX.poolValue, height),
+      encode(PoolValueCodec, {
+        time: write.block.header.time,
+        value: write.poolValue,
+        totalShares: write.pool.totalShares,
+      }),
+    )
+    write.txs.forEach((tx, index) => {
+      batch.put(
+        key(PREFIX.receipt, tx.hash),
+        encode(ReceiptCodec, { height, index, failure: tx.failure }),
+      )
+      for (const party of tx.parties) batch.put(historyKey(party, height, index), tx.hash)
+    })
     batch.put(META_LATEST, encode(LatestCodec, { height, hash: write.blockHash }))
     await batch.write({ sync: true })
   }
@@ -159,6 +223,45 @@ export class ChainStore {
   /** Replaces the commit certificate kept for a block (a fuller one arrived later). */
   async putCommit(commit: Commit): Promise<void> {
     await this.db.put(heightKey(PREFIX.commit, commit.height), encode(CommitCodec, commit))
+  }
+
+  async pool(): Promise<PoolState | undefined> {
+    const raw = await this.getRaw(META_POOL)
+    return raw === undefined ? undefined : decodePool(raw)
+  }
+
+  async receipt(hash: Uint8Array): Promise<TxReceiptRecord | undefined> {
+    const raw = await this.getRaw(key(PREFIX.receipt, hash))
+    return raw === undefined ? undefined : decode(ReceiptCodec, raw)
+  }
+
+  /** Hashes of an account's transactions, newest first. */
+  async history(address: Uint8Array, limit: number): Promise<Uint8Array[]> {
+    const prefix = key(PREFIX.history, address)
+    const out: Uint8Array[] = []
+    for await (const value of this.db.values({
+      gte: prefix,
+      lt: concatBytes(prefix, new Uint8Array(12).fill(0xff), new Uint8Array([0xff])),
+      reverse: true,
+      limit,
+    })) {
+      out.push(value)
+    }
+    return out
+  }
+
+  /** The pool's value records from `fromHeight` on, oldest first. */
+  async poolValues(fromHeight: number, limit: number): Promise<PoolValueRecord[]> {
+    const out: PoolValueRecord[] = []
+    for await (const [k, v] of this.db.iterator({
+      gte: heightKey(PREFIX.poolValue, fromHeight),
+      lt: new Uint8Array([PREFIX.poolValue + 1]),
+      limit,
+    })) {
+      const height = Number(new DataView(k.buffer, k.byteOffset, k.byteLength).getBigUint64(1))
+      out.push({ height, ...decode(PoolValueCodec, v) })
+    }
+    return out
   }
 
   async signGuard(): Promise<Uint8Array | undefined> {

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { toHex } from '../../../../src/shared/encoding'
 import { ONE_TOKEN, TOKEN_ID } from '../../../../src/shared/tokens'
 import { LedgerState } from '../../../../src/main/node/ledger/state'
-import { applyTx, executeTx, type TxContext } from '../../../../src/main/node/ledger/rules'
+import { applyTx, executeTxOrThrow, type TxContext } from '../../../../src/main/node/ledger/rules'
+import type { PoolState } from '../../../../src/main/node/cee/poolState'
+import { DEVNET_POOL_WEIGHTS } from '../../../../src/main/node/devnet'
 import {
   decodeTx,
   encodeTx,
   verifyTxSignature,
+  type Action,
   type SignedTx,
 } from '../../../../src/main/node/ledger/tx'
 import { signedTransfer, testSigner } from '../../../helpers/txs'
@@ -17,17 +20,26 @@ const alice = testSigner()
 const bob = testSigner()
 const proposer = testSigner()
 
+const POOL: PoolState = {
+  reserves: [10n * ONE_TOKEN, 10n * ONE_TOKEN, 10n * ONE_TOKEN],
+  weights: [...DEVNET_POOL_WEIGHTS],
+  swapFee: 0n,
+  totalShares: ONE_TOKEN,
+  priceHistory: [],
+}
+
 function freshState(): LedgerState {
-  const state = new LedgerState([100n * ONE_TOKEN, 100n * ONE_TOKEN, 100n * ONE_TOKEN])
+  const state = new LedgerState([110n * ONE_TOKEN, 110n * ONE_TOKEN, 110n * ONE_TOKEN], POOL)
   state.load(toHex(alice.address), {
     balances: [100n * ONE_TOKEN, 100n * ONE_TOKEN, 100n * ONE_TOKEN],
     nonce: 0,
+    shares: 0n,
   })
   state.finishLoading()
   return state
 }
 
-const ctx: TxContext = { params: { minFee: FEE }, feeRecipient: proposer.address }
+const ctx: TxContext = { params: { minFee: FEE }, feeRecipient: proposer.address, height: 1 }
 
 function transfer(fields: Partial<{ token: number; amount: bigint; nonce: number; fee: bigint }>) {
   return signedTransfer(CLUSTER, alice, {
@@ -45,7 +57,7 @@ function check(tx: SignedTx): { code: string | null; state: LedgerState; changed
   const state = freshState()
   const view = state.view()
   try {
-    executeTx(view, tx, { ...ctx, clusterId: CLUSTER }, false)
+    executeTxOrThrow(view, tx, { ...ctx, clusterId: CLUSTER }, false)
     return { code: null, state, changed: view.changedEntries().length }
   } catch (err) {
     return { code: (err as { code: string }).code, state, changed: view.changedEntries().length }
@@ -53,20 +65,23 @@ function check(tx: SignedTx): { code: string | null; state: LedgerState; changed
 }
 
 describe('transfer rules', () => {
-  it('moves the amount, charges the fee to the proposer and bumps the nonce', () => {
+  it('moves the amount, charges the fee and the PSY flow fee, and bumps the nonce', () => {
     const state = freshState()
     const view = state.view()
     const tx = transfer({ token: TOKEN_ID.PSY, amount: 5n * ONE_TOKEN })
     verifyTxSignature(CLUSTER, tx)
-    applyTx(view, tx, ctx)
+    expect(applyTx(view, tx, ctx)).toEqual({ status: 'ok' })
     state.apply(view)
     expect(state.account(alice.address)).toEqual({
-      balances: [100n * ONE_TOKEN, 95n * ONE_TOKEN, 100n * ONE_TOKEN - FEE],
+      balances: [100n * ONE_TOKEN, 95n * ONE_TOKEN - ONE_TOKEN / 20n, 100n * ONE_TOKEN - FEE],
       nonce: 1,
+      shares: 0n,
     })
+    // The 1 % flow fee of the PSY transfer went into the pool.
+    expect(state.pool.reserves[TOKEN_ID.PSY]).toBe(10n * ONE_TOKEN + ONE_TOKEN / 20n)
     expect(state.account(bob.address).balances).toEqual([0n, 5n * ONE_TOKEN, 0n])
     expect(state.account(proposer.address).balances).toEqual([0n, 0n, FEE])
-    const total = [0n, 0n, 0n]
+    const total = [...state.pool.reserves]
     for (const s of [alice, bob, proposer]) {
       state.account(s.address).balances.forEach((b, i) => (total[i] = total[i]! + b))
     }
@@ -76,10 +91,12 @@ describe('transfer rules', () => {
   it('refuses each bad transfer with its own code and changes nothing', () => {
     const baseline = freshState().hash()
     const forged = transfer({})
-    const tampered: SignedTx = {
+    const action = forged.body.action as Extract<Action, { kind: 'transfer' }>
+    const withAmount = (amount: bigint): SignedTx => ({
       ...forged,
-      body: { ...forged.body, action: { ...forged.body.action, amount: 2n * ONE_TOKEN } },
-    }
+      body: { ...forged.body, action: { ...action, amount } },
+    })
+    const tampered = withAmount(2n * ONE_TOKEN)
     const cases: [string, SignedTx][] = [
       ['ERR_INSUFFICIENT_BALANCE', transfer({ amount: 101n * ONE_TOKEN })],
       ['ERR_INSUFFICIENT_BALANCE', transfer({ token: TOKEN_ID.FLX, amount: 100n * ONE_TOKEN })],
@@ -87,10 +104,7 @@ describe('transfer rules', () => {
       ['ERR_BAD_SIGNATURE', { ...forged, signature: bob.sign(new Uint8Array([1])) }],
       ['ERR_BAD_NONCE', transfer({ nonce: 1 })],
       ['ERR_INVALID_AMOUNT', transfer({ amount: 0n })],
-      [
-        'ERR_INVALID_AMOUNT',
-        { ...forged, body: { ...forged.body, action: { ...forged.body.action, amount: -5n } } },
-      ],
+      ['ERR_INVALID_AMOUNT', withAmount(-5n)],
       ['ERR_UNKNOWN_TOKEN', transfer({ token: 3 })],
       ['ERR_FEE_TOO_LOW', transfer({ fee: FEE - 1n })],
     ]
@@ -128,11 +142,11 @@ describe('transfer rules', () => {
 
   it('state hash depends on every account and not on insertion order', () => {
     const a = freshState()
-    const b = new LedgerState(a.supply)
-    const c = new LedgerState(a.supply)
+    const b = new LedgerState(a.supply, POOL)
+    const c = new LedgerState(a.supply, POOL)
     const accounts = [alice, bob, proposer].map((s, i) => ({
       key: toHex(s.address),
-      account: { balances: [BigInt(i), 0n, 0n] as const, nonce: i },
+      account: { balances: [BigInt(i), 0n, 0n] as const, nonce: i, shares: 0n },
     }))
     for (const x of accounts) b.load(x.key, x.account)
     for (const x of [...accounts].reverse()) c.load(x.key, x.account)

@@ -1,0 +1,25 @@
+import { formatAmount } from './amount'
+import type { ActionReviewDto } from './ipc/contract'
+
+/** One sentence saying what an action does, for the person who confirms it. */
+export function describeAction(a: ActionReviewDto): string {
+  const amount = (units: string, token: string): string => `${formatAmount(BigInt(units))} ${token}`
+  const triple = (units: readonly string[]): string =>
+    units.map((u, i) => amount(u, ['CHR', 'PSY', 'FLX'][i]!)).join(' + ')
+  switch (a.kind) {
+    case 'transfer':
+      return `Send ${amount(a.amount, a.token)} to ${a.to}`
+    case 'swap':
+      return a.exactOut
+        ? `Swap at most ${amount(a.limit, a.tokenIn)} for exactly ${amount(a.amount, a.tokenOut)} (until block ${a.deadline})`
+        : `Swap exactly ${amount(a.amount, a.tokenIn)} for at least ${amount(a.limit, a.tokenOut)} (until block ${a.deadline})`
+    case 'join':
+      return `Add at most ${triple(a.maxAmounts)} to the pool for at least ${formatAmount(BigInt(a.minShares))} shares`
+    case 'joinSingle':
+      return `Add ${amount(a.amount, a.token)} to the pool for at least ${formatAmount(BigInt(a.minShares))} shares`
+    case 'exit':
+      return `Remove ${formatAmount(BigInt(a.shares))} pool shares for at least ${triple(a.minAmounts)}`
+    case 'exitSingle':
+      return `Remove ${formatAmount(BigInt(a.shares))} pool shares for at least ${amount(a.minAmount, a.token)}`
+  }
+}
