@@ -77,7 +77,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   fc.record({
     kind: fc.constant('exit' as const),
     shares: fc.bigInt({ min: 1n, max: 100n * ONE_TOKEN }),
-    minAmounts: fc.constant([0n, 0n, 0n]),
+    minAmounts: fc.constant([0n, 0n, 0n]).map((a) => [...a]),
   }),
   fc.record({
     kind: fc.constant('exitSingle' as const),
