@@ -8,7 +8,9 @@ export function describeAction(a: ActionReviewDto): string {
     units.map((u, i) => amount(u, ['CHR', 'PSY', 'FLX'][i]!)).join(' + ')
   switch (a.kind) {
     case 'transfer':
-      return `Send ${amount(a.amount, a.token)} to ${a.to}`
+      return a.flowFee && a.flowFee !== '0'
+        ? `Send ${amount(a.amount, a.token)} to ${a.to} (plus a ${amount(a.flowFee, a.token)} flow fee to the pool)`
+        : `Send ${amount(a.amount, a.token)} to ${a.to}`
     case 'swap':
       return a.exactOut
         ? `Swap at most ${amount(a.limit, a.tokenIn)} for exactly ${amount(a.amount, a.tokenOut)} (until block ${a.deadline})`

@@ -3,8 +3,11 @@ import { encodeAddress } from '../../shared/address'
 import { CodedError } from '../../shared/errors'
 import { toHex } from '../../shared/encoding'
 import type {
+  ActionReviewDto,
   EventName,
   EventPayload,
+  HistoryItem,
+  PoolPosition,
   TxReviewDto,
   WalletAccount,
   WalletStatus,
@@ -17,7 +20,13 @@ import { addressOf } from '../node/crypto'
 import type { Logger } from '../node/logger'
 import { CoherenceNode, summarize } from '../node/node'
 import { txHash, txSignBytes } from '../node/ledger/tx'
-import { parseSignedTx, parseUnsignedTx, reviewTx, serializeSignedTx } from '../node/ledger/txFile'
+import {
+  actionFromReview,
+  parseSignedTx,
+  parseUnsignedTx,
+  reviewTx,
+  serializeSignedTx,
+} from '../node/ledger/txFile'
 import { encodeTx } from '../node/ledger/tx'
 import { ChainStore } from '../node/storage/store'
 import type { Clock } from '../node/clock'
@@ -283,6 +292,48 @@ export class NodeHost {
     const signature = wallet.sign('account', review.signerAccount, txSignBytes(clusterId, body))
     const tx = { body, signature }
     return { file: serializeSignedTx({ clusterId, tx }), hash: toHex(txHash(tx)) }
+  }
+
+  /** An account's address, from the wallet's public key (works while locked). */
+  private accountAddress(index: number): Uint8Array {
+    return addressOf(this.requireWallet().publicKey('account', index))
+  }
+
+  async history(index: number, limit: number): Promise<HistoryItem[]> {
+    return this.requireNode().history(this.accountAddress(index), limit)
+  }
+
+  position(index: number): PoolPosition {
+    return this.requireNode().poolPosition(this.accountAddress(index))
+  }
+
+  /**
+   * Signs a spend from a wallet account and submits it: the password, then the spend confirmer
+   * (a native dialog in the desktop app), then the signature, made here and never seen outside.
+   */
+  async submit(
+    index: number,
+    action: ActionReviewDto,
+    fee: bigint,
+    password: string,
+  ): Promise<{ hash: string }> {
+    const node = this.requireNode()
+    const wallet = this.requireWallet()
+    const sender = wallet.publicKey('account', index)
+    const clusterId = node.chain.clusterId
+    const body = {
+      sender,
+      nonce: node.nextNonce(addressOf(sender)),
+      fee,
+      action: actionFromReview(action),
+    }
+    const review = { ...reviewTx(clusterId, body), signerAccount: index }
+    await wallet.verifyPassword(password)
+    if (!(await this.options.spendConfirmer.confirm(review))) {
+      throw new HostError('ERR_SPEND_REJECTED', 'the transaction was not confirmed')
+    }
+    const signature = wallet.sign('account', index, txSignBytes(clusterId, body))
+    return node.submitTx(toHex(encodeTx({ body, signature })))
   }
 
   broadcastFile(file: string): { hash: string } {

@@ -28,5 +28,11 @@ export function createHandlers(host: NodeHost): ChannelHandlers {
     'tx.review': ({ file }) => host.reviewTx(file),
     'tx.signOffline': ({ file, password }) => host.signOffline(file, password),
     'tx.broadcastFile': ({ file }) => host.broadcastFile(file),
+    'pool.get': () => host.requireNode().poolInfo(),
+    'pool.position': ({ index }) => host.position(index),
+    'pool.quote': (request) => host.requireNode().quote(request),
+    'wallet.history': async ({ index, limit }) => ({ items: await host.history(index, limit) }),
+    'wallet.submit': ({ index, action, fee, password }) =>
+      host.submit(index, action, BigInt(fee), password),
   }
 }

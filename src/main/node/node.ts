@@ -1,8 +1,20 @@
 import { readFile } from 'node:fs/promises'
 import { decodeAddress, encodeAddress } from '../../shared/address'
 import { CodedError } from '../../shared/errors'
-import { fromHex, toHex } from '../../shared/encoding'
-import type { AccountDto, BlockSummary, NodeStatus } from '../../shared/ipc/contract'
+import { bytesEqual, fromHex, toHex } from '../../shared/encoding'
+import type {
+  AccountDto,
+  BlockSummary,
+  ChannelRequest,
+  HistoryItem,
+  NodeStatus,
+  PoolInfo,
+  PoolPosition,
+  Quote,
+} from '../../shared/ipc/contract'
+import { poolInfo, poolPosition, quoteSwap } from './cee/poolQueries'
+import { txHash, type SignedTx } from './ledger/tx'
+import { reviewTx } from './ledger/txFile'
 import type { Balances } from '../../shared/tokens'
 import type { Signer } from '../keys/signer'
 import { blockHash, type Block } from './chain/block'
@@ -157,11 +169,71 @@ export class CoherenceNode {
     return summarize(block)
   }
 
+  poolInfo(): PoolInfo {
+    return poolInfo(this.chain.state.pool, this.chain.height)
+  }
+
+  poolPosition(address: Uint8Array): PoolPosition {
+    return poolPosition(this.chain.state.pool, this.chain.state.account(address).shares)
+  }
+
+  quote(request: ChannelRequest<'pool.quote'>): Quote {
+    return quoteSwap(
+      this.chain.state.pool,
+      { ...request, amount: BigInt(request.amount) },
+      this.chain.height,
+    )
+  }
+
+  /** The nonce the next transaction of `address` should carry, counting pending ones. */
+  nextNonce(address: Uint8Array): number {
+    return this.mempool.nextNonce(address, this.chain.state.account(address).nonce)
+  }
+
+  /** An account's transactions, newest first: pending ones, then those in blocks. */
+  async history(address: Uint8Array, limit: number): Promise<HistoryItem[]> {
+    const pending: HistoryItem[] = this.mempool
+      .pending()
+      .filter((tx) => bytesEqual(addressOf(tx.body.sender), address))
+      .reverse()
+      .map((tx) => ({
+        ...describeTx(this.chain.clusterId, tx),
+        status: 'pending',
+        height: null,
+        time: null,
+        error: null,
+      }))
+    const items = [...pending]
+    for (const hash of await this.chain.historyOf(address, limit)) {
+      const found = await this.chain.transaction(hash)
+      if (!found) continue
+      items.push({
+        ...describeTx(this.chain.clusterId, found.tx),
+        status: found.receipt.failure ? 'failed' : 'committed',
+        height: found.receipt.height,
+        time: found.time,
+        error: found.receipt.failure,
+      })
+    }
+    return items.slice(0, limit)
+  }
+
   /** Validates a signed transaction (hex) and queues it for the next block. */
   submitTx(hex: string): { hash: string } {
     if (this.stopped) throw new NodeError('ERR_NODE_STOPPED', 'the node is stopping')
     const ctx = this.chain.txContext(this.validatorAddress)
     return { hash: this.mempool.add(fromHex(hex), this.chain.state, ctx) }
+  }
+}
+
+function describeTx(clusterId: string, tx: SignedTx) {
+  const review = reviewTx(clusterId, tx.body)
+  return {
+    hash: toHex(txHash(tx)),
+    from: review.from,
+    nonce: review.nonce,
+    fee: review.fee,
+    action: review.action,
   }
 }
 

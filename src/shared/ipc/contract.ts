@@ -41,6 +41,7 @@ export const BlockSummarySchema = z.object({
 export type BlockSummary = z.infer<typeof BlockSummarySchema>
 
 const Empty = z.object({}).strict()
+const TokenSymbol = z.enum(['CHR', 'PSY', 'FLX'])
 
 /** A password typed by the person; never echoed back in any response. */
 const PasswordSchema = z.string().min(1).max(1024)
@@ -66,8 +67,6 @@ export type WalletAccount = z.infer<typeof WalletAccountSchema>
 /** The 24 words of a mnemonic, sent to the screen only when the person must read them. */
 export const MnemonicWordsSchema = z.object({ words: z.array(z.string()).min(12).max(24) })
 
-const TokenSymbol = z.enum(['CHR', 'PSY', 'FLX'])
-
 /** An action in readable form: tokens by symbol, amounts in base units. */
 export const ActionReviewSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -75,6 +74,8 @@ export const ActionReviewSchema = z.discriminatedUnion('kind', [
     to: AddressSchema,
     token: TokenSymbol,
     amount: AmountSchema,
+    /** A PSY transfer's 1 % flow fee into the pool, paid on top of the amount (set by main). */
+    flowFee: AmountSchema.optional(),
   }),
   z.object({
     kind: z.literal('swap'),
@@ -126,6 +127,72 @@ const TxFileText = z
   .string()
   .min(1)
   .max(64 * 1024)
+
+/** The CEE pool as a person sees it. Weights, fee and value per share are 18-decimal fixed point. */
+export const PoolInfoSchema = z.object({
+  height: HeightSchema,
+  reserves: BalancesSchema,
+  weights: BalancesSchema,
+  swapFee: AmountSchema,
+  totalShares: AmountSchema,
+  /** Pool value V = Π Bᵢ^wᵢ divided by the shares: grows with the fees the pool earns. */
+  valuePerShare: AmountSchema,
+})
+export type PoolInfo = z.infer<typeof PoolInfoSchema>
+
+/** One account's share of the pool and what a proportional exit would pay now. */
+export const PoolPositionSchema = z.object({
+  shares: AmountSchema,
+  /** Fraction of all shares, 18-decimal fixed point. */
+  fraction: AmountSchema,
+  tokens: BalancesSchema,
+})
+export type PoolPosition = z.infer<typeof PoolPositionSchema>
+
+export const QuoteRequestSchema = z
+  .object({
+    tokenIn: TokenSymbol,
+    tokenOut: TokenSymbol,
+    /** False: `amount` is paid in exactly; true: `amount` is received exactly. */
+    exactOut: z.boolean(),
+    amount: AmountSchema,
+    /** Slippage tolerance in basis points (50 = 0.5 %). */
+    slippageBps: z.number().int().min(0).max(5000),
+  })
+  .strict()
+
+/** What a swap would do now, computed with the same math the ledger runs. */
+export const QuoteSchema = z.object({
+  amountIn: AmountSchema,
+  amountOut: AmountSchema,
+  /** Part of amountIn that is the swap fee. */
+  fee: AmountSchema,
+  /** Units of tokenIn per unit of tokenOut before the trade, fee included (18-decimal). */
+  spotPrice: AmountSchema,
+  /** amountIn / amountOut (18-decimal). */
+  effectivePrice: AmountSchema,
+  /** How much worse the effective price is than the spot price (18-decimal fraction). */
+  priceImpact: AmountSchema,
+  /** Minimum received (exact in) or maximum paid (exact out) under the tolerance. */
+  limit: AmountSchema,
+  swapFee: AmountSchema,
+  height: HeightSchema,
+})
+export type Quote = z.infer<typeof QuoteSchema>
+
+export const HistoryItemSchema = z.object({
+  hash: HashSchema,
+  status: z.enum(['pending', 'committed', 'failed']),
+  height: HeightSchema.nullable(),
+  time: TimestampMsSchema.nullable(),
+  /** Why the action failed (the fee was still charged). */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  from: AddressSchema,
+  nonce: z.number().int().nonnegative(),
+  fee: AmountSchema,
+  action: ActionReviewSchema,
+})
+export type HistoryItem = z.infer<typeof HistoryItemSchema>
 
 /**
  * Every request the UI (renderer or browser) may make, each with a runtime schema for its request
@@ -237,6 +304,37 @@ export const CHANNELS = {
   /** Submits a signed transaction file to the node. */
   'tx.broadcastFile': {
     request: z.object({ file: TxFileText }).strict(),
+    response: z.object({ hash: HashSchema }),
+  },
+  'pool.get': { request: Empty, response: PoolInfoSchema },
+  'pool.position': {
+    request: z.object({ index: z.number().int().nonnegative() }).strict(),
+    response: PoolPositionSchema,
+  },
+  'pool.quote': { request: QuoteRequestSchema, response: QuoteSchema },
+  /** An account's transactions, newest first: pending ones, then committed or failed ones. */
+  'wallet.history': {
+    request: z
+      .object({
+        index: z.number().int().nonnegative(),
+        limit: z.number().int().min(1).max(200),
+      })
+      .strict(),
+    response: z.object({ items: z.array(HistoryItemSchema) }),
+  },
+  /**
+   * Signs and submits a spend from a wallet account: a transfer, swap, join or exit. The
+   * password is the confirmation (and the desktop app asks again in a native dialog).
+   */
+  'wallet.submit': {
+    request: z
+      .object({
+        index: z.number().int().nonnegative(),
+        action: ActionReviewSchema,
+        fee: AmountSchema,
+        password: PasswordSchema,
+      })
+      .strict(),
     response: z.object({ hash: HashSchema }),
   },
 } as const

@@ -119,6 +119,28 @@ describe('no key material leaves main', () => {
     await a.ok('tx.broadcastFile', { file: signed.file })
     const signedHex = (JSON.parse(signed.file) as { tx: string }).tx
     await a.call('tx.submit', { tx: signedHex })
+    await a.ok('pool.get', {})
+    await a.ok('pool.position', { index: 0 })
+    await a.ok('pool.quote', {
+      tokenIn: 'FLX',
+      tokenOut: 'CHR',
+      exactOut: false,
+      amount: ONE_TOKEN.toString(),
+      slippageBps: 50,
+    })
+    await a.ok('wallet.submit', {
+      index: 0,
+      action: { kind: 'transfer', to: added.address, token: 'FLX', amount: ONE_TOKEN.toString() },
+      fee: (ONE_TOKEN / 1000n).toString(),
+      password: PASSWORD,
+    })
+    await a.call('wallet.submit', {
+      index: 0,
+      action: { kind: 'transfer', to: added.address, token: 'FLX', amount: '1' },
+      fee: (ONE_TOKEN / 1000n).toString(),
+      password: 'wrong password',
+    })
+    await a.ok('wallet.history', { index: 0, limit: 20 })
     await a.call('unknown.channel', {})
     recorded.push(...a.calls)
 

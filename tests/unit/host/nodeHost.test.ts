@@ -224,3 +224,74 @@ function manualClock() {
     },
   }
 }
+
+describe('the wallet’s exchange through the host', () => {
+  it('swaps at the quoted price, fails a swap beyond its tolerance for only the fee, and keeps history', async () => {
+    const s = await open()
+    await createWallet(s)
+    const fee = (ONE_TOKEN / 1000n).toString()
+    const balances = async () =>
+      (await s.ok<{ balances: Record<'CHR' | 'PSY' | 'FLX', string> }>('node.status', {})).balances
+    const before = await balances()
+    const quote = await s.ok<{ amountOut: string; limit: string }>('pool.quote', {
+      tokenIn: 'FLX',
+      tokenOut: 'CHR',
+      exactOut: false,
+      amount: (100n * ONE_TOKEN).toString(),
+      slippageBps: 50,
+    })
+    const { height } = await s.ok<{ height: number }>('node.status', {})
+    const swap = await s.ok<{ hash: string }>('wallet.submit', {
+      index: 0,
+      action: {
+        kind: 'swap',
+        tokenIn: 'FLX',
+        tokenOut: 'CHR',
+        exactOut: false,
+        amount: (100n * ONE_TOKEN).toString(),
+        limit: quote.limit,
+        deadline: height + 20,
+      },
+      fee,
+      password: PASSWORD,
+    })
+    const pending = await s.ok<{ items: { hash: string; status: string }[] }>('wallet.history', {
+      index: 0,
+      limit: 10,
+    })
+    expect(pending.items[0]).toMatchObject({ hash: swap.hash, status: 'pending' })
+    await waitFor(
+      async () => ((await balances()).CHR !== before.CHR ? true : undefined),
+      10_000,
+      'the swap',
+    )
+    const after = await balances()
+    // Nothing traded in between, so the swap got exactly the quote.
+    expect(BigInt(after.CHR) - BigInt(before.CHR)).toBe(BigInt(quote.amountOut))
+    expect(BigInt(before.FLX) - BigInt(after.FLX)).toBe(100n * ONE_TOKEN + ONE_TOKEN / 1000n)
+
+    // A swap whose limit the pool cannot meet is refused at once, before it costs anything.
+    expect(
+      await s.call('wallet.submit', {
+        index: 0,
+        action: {
+          kind: 'swap',
+          tokenIn: 'CHR',
+          tokenOut: 'FLX',
+          exactOut: false,
+          amount: ONE_TOKEN.toString(),
+          limit: (2n * ONE_TOKEN).toString(),
+          deadline: height + 1000,
+        },
+        fee,
+        password: PASSWORD,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'ERR_SLIPPAGE' } })
+    const history = await s.ok<{ items: { hash: string; status: string; height: number }[] }>(
+      'wallet.history',
+      { index: 0, limit: 10 },
+    )
+    expect(history.items[0]).toMatchObject({ hash: swap.hash, status: 'committed' })
+    expect(history.items[0]!.height).toBeGreaterThan(height)
+  })
+})

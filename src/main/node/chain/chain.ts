@@ -9,7 +9,7 @@ import { LedgerState, type StateView } from '../ledger/state'
 import { applyTx, executeTx, type Receipt, type TxContext } from '../ledger/rules'
 import { decodeTx, encodeTx, txHash, type SignedTx } from '../ledger/tx'
 import type { Mempool } from '../mempool/mempool'
-import { StoreError, type ChainStore } from '../storage/store'
+import { StoreError, type ChainStore, type TxReceiptRecord } from '../storage/store'
 import { endBlock, poolValue } from '../cee/poolRules'
 import {
   blockHash,
@@ -133,6 +133,23 @@ export class Chain implements ConsensusApp {
 
   async block(height: number): Promise<Block | null> {
     return this.store.block(height)
+  }
+
+  /** Hashes of an account's committed transactions, newest first. */
+  async historyOf(address: Uint8Array, limit: number): Promise<Uint8Array[]> {
+    return this.store.history(address, limit)
+  }
+
+  /** A committed transaction with its receipt and its block's time. */
+  async transaction(
+    hash: Uint8Array,
+  ): Promise<{ tx: SignedTx; receipt: TxReceiptRecord; time: number } | null> {
+    const receipt = await this.store.receipt(hash)
+    if (!receipt) return null
+    const block = await this.store.block(receipt.height)
+    const bytes = block?.txs[receipt.index]
+    if (!block || !bytes) return null
+    return { tx: decodeTx(bytes), receipt, time: block.header.time }
   }
 
   validatorSet(height: number): ValidatorSet {

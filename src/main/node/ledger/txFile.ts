@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import { encodeAddress } from '../../../shared/address'
+import { decodeAddress, encodeAddress } from '../../../shared/address'
 import { CodedError } from '../../../shared/errors'
 import { decode, encode, fromHex, toHex } from '../../../shared/encoding'
 import { HexSchema } from '../../../shared/ipc/primitives'
-import { TOKENS, type Token } from '../../../shared/tokens'
+import { TOKEN_ID, TOKENS, type Token } from '../../../shared/tokens'
+import { psyFlowFee } from '../cee/poolRules'
 import { addressOf } from '../crypto'
 import { decodeTx, encodeTx, TxBodyCodec, type Action, type SignedTx, type TxBody } from './tx'
 
@@ -44,7 +45,7 @@ export interface TxReview {
 
 /** An action in readable form (tokens by symbol, amounts as decimal strings of base units). */
 export type ActionReview =
-  | { kind: 'transfer'; to: string; token: Token; amount: string }
+  | { kind: 'transfer'; to: string; token: Token; amount: string; flowFee?: string }
   | {
       kind: 'swap'
       tokenIn: Token
@@ -129,6 +130,8 @@ export function reviewAction(a: Action): ActionReview {
         to: encodeAddress(a.to),
         token: symbol(a.token),
         amount: a.amount.toString(),
+        // What a PSY transfer also pays into the pool, on top of the amount.
+        flowFee: (a.token === TOKEN_ID.PSY ? psyFlowFee(a.amount) : 0n).toString(),
       }
     case 'swap':
       return {
@@ -157,6 +160,44 @@ export function reviewAction(a: Action): ActionReview {
         token: symbol(a.token),
         shares: a.shares.toString(),
         minAmount: a.minAmount.toString(),
+      }
+  }
+}
+
+/** The action a readable description stands for (the inverse of reviewAction). */
+export function actionFromReview(r: ActionReview): Action {
+  const id = (t: Token): number => TOKEN_ID[t]
+  const big = (v: readonly string[]): bigint[] => v.map((x) => BigInt(x))
+  switch (r.kind) {
+    case 'transfer':
+      return { kind: r.kind, to: decodeAddress(r.to), token: id(r.token), amount: BigInt(r.amount) }
+    case 'swap':
+      return {
+        kind: r.kind,
+        tokenIn: id(r.tokenIn),
+        tokenOut: id(r.tokenOut),
+        exactOut: r.exactOut,
+        amount: BigInt(r.amount),
+        limit: BigInt(r.limit),
+        deadline: r.deadline,
+      }
+    case 'join':
+      return { kind: r.kind, maxAmounts: big(r.maxAmounts), minShares: BigInt(r.minShares) }
+    case 'joinSingle':
+      return {
+        kind: r.kind,
+        token: id(r.token),
+        amount: BigInt(r.amount),
+        minShares: BigInt(r.minShares),
+      }
+    case 'exit':
+      return { kind: r.kind, shares: BigInt(r.shares), minAmounts: big(r.minAmounts) }
+    case 'exitSingle':
+      return {
+        kind: r.kind,
+        token: id(r.token),
+        shares: BigInt(r.shares),
+        minAmount: BigInt(r.minAmount),
       }
   }
 }

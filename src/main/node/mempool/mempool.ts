@@ -1,5 +1,5 @@
 import { CodedError } from '../../../shared/errors'
-import { toHex } from '../../../shared/encoding'
+import { bytesEqual, toHex } from '../../../shared/encoding'
 import { addressOf } from '../crypto'
 import { LedgerError } from '../ledger/errors'
 import type { LedgerState } from '../ledger/state'
@@ -73,6 +73,17 @@ export class Mempool {
   /** Whether a transaction's signature was verified on entry. */
   isVerified(hashHex: string): boolean {
     return this.verified.has(hashHex)
+  }
+
+  /** The nonce a new transaction of `sender` should carry, after its pending ones. */
+  nextNonce(sender: Uint8Array, stateNonce: number): number {
+    let next = stateNonce
+    for (const e of this.entries.values()) {
+      if (e.tx.body.nonce >= next && bytesEqual(addressOf(e.tx.body.sender), sender)) {
+        next = e.tx.body.nonce + 1
+      }
+    }
+    return next
   }
 
   /** Pending transactions in arrival order. */

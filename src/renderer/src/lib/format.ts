@@ -1,11 +1,21 @@
 import { formatAmount } from '../../../shared/amount'
 
+/** "1234567" → "1,234,567". */
+function groupThousands(whole: string): string {
+  return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
 /** A token amount for display: grouped thousands, at most `decimals` fraction digits. */
 export function displayAmount(units: string, decimals = 4): string {
   const [whole = '0', frac = ''] = formatAmount(BigInt(units)).split('.')
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
   const cut = frac.slice(0, decimals).replace(/0+$/, '')
-  return cut ? `${grouped}.${cut}` : grouped
+  return cut ? `${groupThousands(whole)}.${cut}` : groupThousands(whole)
+}
+
+/** A token amount to confirm a spend with: grouped thousands and every fraction digit. */
+export function exactAmount(units: string): string {
+  const [whole = '0', frac = ''] = formatAmount(BigInt(units)).split('.')
+  return frac ? `${groupThousands(whole)}.${frac}` : groupThousands(whole)
 }
 
 /** "3 s ago", "2 min ago": how long before `nowMs` a time was. */

@@ -156,3 +156,42 @@ describe('transfer rules', () => {
     expect(toHex(b.hash())).not.toBe(toHex(a.hash()))
   })
 })
+
+describe('swap failures inside a block', () => {
+  function swap(fields: { limit: bigint; deadline: number }): SignedTx {
+    const body = {
+      sender: alice.publicKey(),
+      nonce: 0,
+      fee: FEE,
+      action: {
+        kind: 'swap' as const,
+        tokenIn: TOKEN_ID.FLX,
+        tokenOut: TOKEN_ID.CHR,
+        exactOut: false,
+        amount: ONE_TOKEN,
+        ...fields,
+      },
+    }
+    return { body, signature: new Uint8Array(64) }
+  }
+
+  for (const [code, fields] of [
+    ['ERR_SLIPPAGE', { limit: 2n * ONE_TOKEN, deadline: 10 }],
+    ['ERR_DEADLINE', { limit: 0n, deadline: 0 }],
+  ] as const) {
+    it(`${code}: the action is undone, only the fee is charged and the nonce used`, () => {
+      const state = freshState()
+      const view = state.view()
+      const receipt = applyTx(view, swap(fields), ctx)
+      expect(receipt).toMatchObject({ status: 'failed', error: { code } })
+      state.apply(view)
+      expect(state.account(alice.address)).toEqual({
+        balances: [100n * ONE_TOKEN, 100n * ONE_TOKEN, 100n * ONE_TOKEN - FEE],
+        nonce: 1,
+        shares: 0n,
+      })
+      expect(state.pool).toEqual(POOL)
+      expect(state.account(proposer.address).balances[TOKEN_ID.FLX]).toBe(FEE)
+    })
+  }
+})
