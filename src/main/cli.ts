@@ -1,9 +1,15 @@
 import { CodedError } from '../shared/errors'
 import { helpCommand, startCommand, statusCommand, USAGE } from './cli/commands'
+import { poolCommand } from './cli/exchangeCommands'
+import { keysCommand } from './cli/keysCommands'
+import { txCommand } from './cli/txCommands'
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
   start: startCommand,
   status: statusCommand,
+  keys: keysCommand,
+  tx: txCommand,
+  pool: poolCommand,
   help: helpCommand,
   '--help': helpCommand,
   '-h': helpCommand,

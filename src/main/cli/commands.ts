@@ -18,30 +18,46 @@ Commands:
   status   Ask the running node for its status
            --data-dir DIR        data directory of the running node (default ~/.coherence)
            --json                print one JSON object
-  keys new               Create a wallet with a new 24-word mnemonic, shown once
-           [--data-dir DIR] [--password-file F]
-  keys import-mnemonic   Restore a wallet from its mnemonic
-           [--data-dir DIR] [--mnemonic-file F] [--passphrase-file F] [--password-file F]
-  keys import-keystore FILE   Add an EIP-2335 keystore's key (creates a wallet if none)
-           [--data-dir DIR] [--keystore-password-file F] [--password-file F]
-  keys list              List the wallet's accounts (works while a node runs)
-           [--data-dir DIR] [--json]
-  keys export ACCOUNT --out FILE   Write an account's key as an EIP-2335 keystore (0600)
-           [--data-dir DIR] [--password-file F] [--export-password-file F]
-  keys sign-tx UNSIGNED --out SIGNED   Review and sign a transaction file, offline
-           [--data-dir DIR] [--password-file F] [--yes]
-  keys inspect-keystore FILE   Show a keystore's public fields (and secret)
-           [--show-secret] [--password-file F] [--json]
-  keys derive --path PATH      Public key at a hardened SLIP-0010 path of the seed
-           [--data-dir DIR] [--password-file F] [--json]
-  tx build-transfer      Build an unsigned transfer with the running node's nonce
-           --account N --to ADDRESS --token CHR|PSY|FLX --amount DECIMAL --out FILE
-           [--fee DECIMAL (default 0.001)] [--data-dir DIR]
-  tx broadcast FILE      Send a signed transaction file to the running node; prints its hash
-           [--data-dir DIR]
-           Secrets come from the first line of the named file, else from a prompt on the
-           terminal; never from the command line. A keys command that changes or unlocks
-           the wallet needs the node on that data directory stopped.
+  keys     The wallet in DIR/wallet. Secrets come from the first line of the named file, else
+           from a prompt on the terminal, never from the command line. Commands that unlock or
+           change the wallet need the node on DIR stopped. DIR defaults to ~/.coherence.
+           new [--data-dir DIR] [--password-file F]
+               create a wallet with a new 24-word mnemonic, shown once
+           import-mnemonic [--data-dir DIR] [--mnemonic-file F] [--passphrase-file F]
+                           [--password-file F]
+               restore a wallet from its mnemonic (and BIP39 passphrase, if any)
+           import-keystore FILE [--data-dir DIR] [--keystore-password-file F] [--password-file F]
+               add an EIP-2335 keystore's key as an account (creates a wallet if none)
+           list [--data-dir DIR] [--json]
+               the accounts: index, label, kind, path, public key, address
+           export ACCOUNT --out FILE [--data-dir DIR] [--password-file F]
+                          [--export-password-file F]
+               write an account's key as an EIP-2335 keystore (mode 0600)
+           sign-tx UNSIGNED --out SIGNED [--data-dir DIR] [--password-file F] [--yes]
+               show a transaction file, ask, and sign it; never contacts a node
+           inspect-keystore FILE [--show-secret] [--password-file F] [--json]
+               a keystore's path, pubkey, uuid, description, kdf (and secret, with its password)
+           derive --path PATH [--data-dir DIR] [--password-file F] [--json]
+               the public key at a hardened SLIP-0010 path of the wallet's seed
+  tx       Transactions through the node running on DIR
+           build-transfer --account N --to ADDRESS --token CHR|PSY|FLX --amount DECIMAL
+                          --out FILE [--fee DECIMAL (default 0.001)] [--data-dir DIR]
+               an unsigned transfer from a wallet account, with the node's cluster and nonce
+           broadcast FILE [--data-dir DIR]
+               send a signed transaction file to the node; prints its hash
+           send --to ADDRESS --token TOKEN --amount DECIMAL [--account N] [--fee DECIMAL]
+                [--password-file F] [--data-dir DIR] [--json]
+               send tokens from a wallet account; the node's wallet signs after the password
+           swap --in TOKEN --out TOKEN (--amount-in DECIMAL | --amount-out DECIMAL)
+                [--slippage-bps N (default 50)] [--deadline-blocks N (default 20)]
+                [--account N] [--fee DECIMAL] [--password-file F] [--data-dir DIR] [--json]
+               swap through the pool at the current quote, within the slippage tolerance
+  pool     The Coherence Economy Engine's pool on the node running on DIR
+           show [--account N] [--data-dir DIR] [--json]
+               reserves, weights, swap fee, value per share (and the account's position)
+           quote --in TOKEN --out TOKEN (--amount-in DECIMAL | --amount-out DECIMAL)
+                 [--slippage-bps N] [--data-dir DIR] [--json]
+               what a swap would give now, its price impact and minimum received
   help     Show this text`
 
 /** The built UI, next to the built CLI (out/renderer beside out/main). */
