@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify as edVerify, type KeyObject } from 'node:crypto'
+import { createPublicKey, hash, verify as edVerify, type KeyObject } from 'node:crypto'
 import { ADDRESS_LENGTH } from '../../shared/address'
 
 // DER prefix that wraps a raw 32-byte Ed25519 public key as SPKI.
@@ -10,15 +10,28 @@ export const HASH_LENGTH = 32
 
 /** SHA-256 of the concatenation of `parts`. */
 export function sha256(...parts: readonly Uint8Array[]): Uint8Array {
-  const h = createHash('sha256')
-  for (const p of parts) h.update(p)
-  return new Uint8Array(h.digest().buffer.slice(0))
+  // The one-shot hash is much cheaper than a Hash object for the small inputs hashed here.
+  const digest = hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer')
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength)
 }
+
+// Every transaction needs its sender's address; senders repeat, so addresses are remembered
+// (keyed by the key's bytes as a string; the map is emptied when it grows too large).
+const ADDRESS_CACHE_SIZE = 100_000
+const addressCache = new Map<string, Uint8Array>()
 
 /** The account/validator address of an Ed25519 public key: SHA-256(pubkey)[0..20). */
 export function addressOf(publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== PUBLIC_KEY_LENGTH) throw new RangeError('public key must be 32 bytes')
-  return sha256(publicKey).slice(0, ADDRESS_LENGTH)
+  const id = String.fromCharCode(...publicKey)
+  let address = addressCache.get(id)
+  if (address === undefined) {
+    if (addressCache.size >= ADDRESS_CACHE_SIZE) addressCache.clear()
+    address = sha256(publicKey).slice(0, ADDRESS_LENGTH)
+    addressCache.set(id, address)
+  }
+  // A copy, so no caller can change the cached address.
+  return address.slice()
 }
 
 // Verifying needs a KeyObject per public key; building one costs about as much as a verification,
