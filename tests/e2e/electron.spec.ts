@@ -35,7 +35,7 @@ function findElectron(): { path: string } | { missing: string } {
   return { path: binary }
 }
 
-test('the desktop app starts its node and shows live status', async () => {
+test('the desktop app onboards a wallet, starts its node and shows live status', async () => {
   const testInfo = test.info()
   const found = findElectron()
   if ('missing' in found) {
@@ -51,6 +51,13 @@ test('the desktop app starts its node and shows live status', async () => {
   const app = await electron.launch({ executablePath: found.path, args, cwd: PROJECT_ROOT })
   try {
     const window = await app.firstWindow()
+    // First start: restore a wallet from the standard BIP39 test phrase, then the node starts.
+    await expect(window.getByTestId('onboarding')).toBeVisible({ timeout: 30_000 })
+    await window.getByRole('button', { name: /Import mnemonic/ }).click()
+    await window.getByLabel(/Recovery phrase/).fill(`${'abandon '.repeat(11)}about`)
+    await window.getByLabel('Wallet password', { exact: true }).fill('electron e2e password')
+    await window.getByLabel('Repeat wallet password').fill('electron e2e password')
+    await window.getByRole('button', { name: 'Import wallet' }).click()
     await expect(window.getByTestId('height')).toHaveText(/^\d+$/, { timeout: 30_000 })
     await expect(window.getByTestId('cluster-id')).toHaveText(/\S/)
 
