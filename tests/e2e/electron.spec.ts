@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { _electron as electron, expect, test } from '@playwright/test'
 import { PROJECT_ROOT } from '../helpers/cliNode'
+import { importTestMnemonic } from '../helpers/onboarding'
 
 const MAIN = join(PROJECT_ROOT, 'out', 'main', 'index.js')
 
@@ -52,12 +53,7 @@ test('the desktop app onboards a wallet, starts its node and shows live status',
   try {
     const window = await app.firstWindow()
     // First start: restore a wallet from the standard BIP39 test phrase, then the node starts.
-    await expect(window.getByTestId('onboarding')).toBeVisible({ timeout: 30_000 })
-    await window.getByRole('button', { name: /Import mnemonic/ }).click()
-    await window.getByLabel(/Recovery phrase/).fill(`${'abandon '.repeat(11)}about`)
-    await window.getByLabel('Wallet password', { exact: true }).fill('electron e2e password')
-    await window.getByLabel('Repeat wallet password').fill('electron e2e password')
-    await window.getByRole('button', { name: 'Import wallet' }).click()
+    await importTestMnemonic(window, 'electron e2e password')
     await expect(window.getByTestId('height')).toHaveText(/^\d+$/, { timeout: 30_000 })
     await expect(window.getByTestId('cluster-id')).toHaveText(/\S/)
 
