@@ -16,7 +16,7 @@ export default defineConfig({
           name: 'simulation',
           include: ['tests/simulation/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 300_000,
+          testTimeout: 900_000,
         },
       },
       {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 import { resolve } from 'node:path'
 import { toHex } from '../../shared/encoding'
 import { wipe } from '../keys/bytes'
@@ -23,7 +24,13 @@ import {
   withWallet,
   writeNewFile,
 } from './common'
-import { readNewSecret, readOptionalSecret, readSecret, type SecretSource } from './prompt'
+import {
+  confirmWords,
+  readNewSecret,
+  readOptionalSecret,
+  readSecret,
+  type SecretSource,
+} from './prompt'
 import { CliError } from './rpcClient'
 import { signTxCommand } from './txCommands'
 
@@ -63,6 +70,13 @@ function printMnemonic(mnemonic: string): void {
   console.log('')
 }
 
+/** Three distinct word positions, chosen at random. */
+function threeRandomPositions(count: number): number[] {
+  const chosen = new Set<number>()
+  while (chosen.size < 3) chosen.add(randomInt(count))
+  return [...chosen].sort((a, b) => a - b)
+}
+
 function printAccount(account: AccountInfo): void {
   console.log(`Account ${account.index}: ${addressOfKey(account.publicKey)}`)
 }
@@ -76,9 +90,11 @@ async function keysNew(argv: string[]): Promise<number> {
   await assertNoWallet(layout)
   const password = await readNewSecret(walletPassword(values['password-file']))
   const mnemonic = generateMnemonic()
+  printMnemonic(mnemonic)
+  // On a terminal the person re-types three words before the wallet is made from them.
+  await confirmWords(mnemonic.split(' '), threeRandomPositions(24))
   const wallet = await createWallet(layout, { password, mnemonic })
   console.log(`Wallet created in ${layout.wallet}`)
-  printMnemonic(mnemonic)
   printAccount(findAccount(wallet, 0))
   return 0
 }

@@ -136,6 +136,24 @@ export async function confirm(question: string): Promise<boolean> {
   return /^\s*y(?:es)?\s*$/iu.test(answer)
 }
 
+/**
+ * Asks the person to re-type a few words of a phrase just shown (on a terminal only), until they
+ * match: proof that the phrase was written down before the wallet depends on it.
+ */
+export async function confirmWords(
+  words: readonly string[],
+  positions: readonly number[],
+): Promise<void> {
+  if (!canPrompt()) return
+  for (const i of positions) {
+    for (;;) {
+      const answer = await ask(`Word #${i + 1}: `, true)
+      if (answer.trim().toLowerCase() === words[i]) break
+      process.stderr.write('That is not the word shown; check what you wrote down.\n')
+    }
+  }
+}
+
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }

@@ -29,11 +29,6 @@ export class PoolError extends CodedError<PoolErrorCode> {}
 type PoolAction = Exclude<Action, { kind: 'transfer' }>
 type Triple = [bigint, bigint, bigint]
 
-/** The 1 % flow fee a PSY transfer pays into the pool, rounded up. */
-export function psyFlowFee(amount: bigint): bigint {
-  return (amount + 99n) / 100n
-}
-
 function debit(account: Account, token: number, amount: bigint): Account {
   if (account.balances[token]! < amount) {
     throw new PoolError('ERR_INSUFFICIENT_BALANCE', 'balance too low for the amount')

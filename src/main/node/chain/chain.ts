@@ -135,6 +135,11 @@ export class Chain implements ConsensusApp {
     return this.store.block(height)
   }
 
+  async decided(height: number): Promise<{ block: Block; commit: Commit } | null> {
+    const [block, commit] = await Promise.all([this.store.block(height), this.store.commit(height)])
+    return block && commit ? { block, commit } : null
+  }
+
   /** Hashes of an account's committed transactions, newest first. */
   async historyOf(address: Uint8Array, limit: number): Promise<Uint8Array[]> {
     return this.store.history(address, limit)

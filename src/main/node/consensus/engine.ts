@@ -18,6 +18,7 @@ import {
   type SignedVote,
 } from './messages'
 import type { PrivValidator } from './privValidator'
+import { verifyCommit } from './commitVerify'
 import { NIL_VOTE, RoundVoteSet, type Equivocation } from './voteSet'
 
 /** What consensus needs from the chain it orders blocks for. */
@@ -30,6 +31,8 @@ export interface ConsensusApp {
   isValidBlock(block: Block): boolean
   /** Makes a decided block durable, with the commit certificate that decided it. */
   commitBlock(block: Block, commit: Commit): Promise<void>
+  /** A block decided earlier, with its commit, to help a peer that is behind. */
+  decided(height: number): Promise<{ block: Block; commit: Commit } | null>
 }
 
 /** How consensus messages leave this node (the node's own messages are applied directly). */
@@ -47,6 +50,8 @@ export interface ConsensusTimeouts {
   readonly precommitDeltaMs: number
   /** Wait after a decision before the next height: the block time. */
   readonly commitMs: number
+  /** How often a validator re-sends its own messages of the current height (lost ones recover). */
+  readonly gossipMs: number
 }
 
 export const DEFAULT_TIMEOUTS: ConsensusTimeouts = {
@@ -57,6 +62,7 @@ export const DEFAULT_TIMEOUTS: ConsensusTimeouts = {
   precommitMs: 1000,
   precommitDeltaMs: 500,
   commitMs: 1000,
+  gossipMs: 1000,
 }
 
 export type Step = 'propose' | 'prevote' | 'precommit' | 'commit'
@@ -106,6 +112,11 @@ export class TendermintEngine {
   private precommits = new Map<number, RoundVoteSet>()
   private firedOnce = new Set<string>()
   private nextHeightBuffer: ConsensusMessage[] = []
+  /** What this validator sent at the current height, re-sent on every gossip tick. */
+  private ownMessages: ConsensusMessage[] = []
+  /** Heights for which a decision was sent to lagging peers in this gossip period. */
+  private answeredHeights = new Set<number>()
+  private gossipTimer: unknown = null
   private readonly timers = new Set<unknown>()
 
   private readonly queue: (() => Promise<void>)[] = []
@@ -135,17 +146,61 @@ export class TendermintEngine {
 
   start(): void {
     this.stopped = false
-    this.enqueue(() => this.enterHeight(this.height, this.lastCommit, this.resumeRound()))
+    this.enqueue(async () => {
+      await this.enterHeight(this.height, this.lastCommit, this.resumeRound())
+      this.restoreLastVote()
+      await this.applyRules()
+    })
+    this.scheduleGossip()
   }
 
   /**
-   * After a restart in the middle of a height, the rounds this validator already signed in are
-   * closed to it (the double-sign guard refuses them), so it resumes in the next round; it can
-   * still decide on others' messages from earlier rounds.
+   * Messages can be lost (drops, partitions, a peer restarting). Tendermint stays live because
+   * peers keep gossiping: here each validator re-sends what it said at the current height.
+   */
+  private scheduleGossip(): void {
+    this.gossipTimer = this.opts.clock.setTimeout(() => {
+      if (this.stopped) return
+      for (const m of this.ownMessages) this.opts.network.broadcast(m)
+      // Also relay the prevotes that justify this node's valid value (its proof of lock): a peer
+      // that missed some of them, from a validator that crashed since, could never accept a
+      // re-proposal of that value otherwise, and the rounds would go on without a decision.
+      if (this.validRound >= 0) {
+        for (const vote of this.prevoteSet(this.validRound).all()) {
+          this.opts.network.broadcast({ kind: 'vote', vote })
+        }
+      }
+      this.answeredHeights.clear()
+      this.scheduleGossip()
+    }, this.opts.timeouts.gossipMs)
+  }
+
+  /**
+   * After a restart in the middle of a height, the validator resumes in the round it last signed
+   * in (the double-sign guard keeps it from signing anything different there).
    */
   private resumeRound(): number {
     const last = this.opts.privValidator?.lastSigned()
-    return last && last.height === this.height ? last.round + 1 : 0
+    return last && last.height === this.height ? last.round : 0
+  }
+
+  /**
+   * Counts and re-sends the last vote signed before a restart, and takes up the step after it:
+   * without it the others could wait for a vote that was lost with the crash.
+   */
+  private restoreLastVote(): void {
+    const last = this.opts.privValidator?.lastVote()
+    if (!last || !this.myAddress || last.body.height !== this.height) return
+    if (last.body.round !== this.round) return
+    const vote: SignedVote = {
+      body: last.body,
+      validator: this.myAddress,
+      signature: last.signature,
+    }
+    this.step = last.body.type === VOTE_TYPE.prevote ? 'prevote' : 'precommit'
+    this.ownMessages.push({ kind: 'vote', vote })
+    this.opts.network.broadcast({ kind: 'vote', vote })
+    this.ingest({ kind: 'vote', vote })
   }
 
   /** Stops processing and cancels timers; waits for the event being processed to finish. */
@@ -153,6 +208,7 @@ export class TendermintEngine {
     this.stopped = true
     for (const t of this.timers) this.opts.clock.clearTimeout(t)
     this.timers.clear()
+    if (this.gossipTimer !== null) this.opts.clock.clearTimeout(this.gossipTimer)
     while (this.draining) await new Promise((resolve) => setImmediate(resolve))
   }
 
@@ -203,6 +259,7 @@ export class TendermintEngine {
     this.prevotes = new Map()
     this.precommits = new Map()
     this.firedOnce = new Set()
+    this.ownMessages = []
     await this.startRound(round)
     const buffered = this.nextHeightBuffer
     this.nextHeightBuffer = []
@@ -242,6 +299,7 @@ export class TendermintEngine {
       return
     }
     const message: ProposalMessage = { kind: 'proposal', body, block, signature }
+    this.ownMessages.push(message)
     this.opts.network.broadcast(message)
     this.ingest(message)
   }
@@ -263,30 +321,40 @@ export class TendermintEngine {
       return
     }
     const vote: SignedVote = { body, validator: this.myAddress, signature }
+    this.ownMessages.push({ kind: 'vote', vote })
     this.opts.network.broadcast({ kind: 'vote', vote })
     this.ingest({ kind: 'vote', vote })
   }
 
   private async decide(proposal: ReceivedProposal, round: number): Promise<void> {
-    const height = this.height
     const votes = this.precommitSet(round).votesFor(proposal.hashHex)
     const commit: Commit = {
-      height,
+      height: this.height,
       round,
       blockHash: fromHex(proposal.hashHex),
       signatures: votes.map((v) => ({ validator: v.validator, signature: v.signature })),
     }
+    await this.commitDecided(proposal.block, commit, proposal.hashHex)
+  }
+
+  /** Commits a block decided with `commit`, then waits out the block time. */
+  private async commitDecided(block: Block, commit: Commit, hashHex: string): Promise<void> {
+    const height = this.height
+    const round = commit.round
     this.step = 'commit'
-    await this.opts.app.commitBlock(proposal.block, commit)
+    await this.opts.app.commitBlock(block, commit)
     this.opts.events?.onDecided?.(height, round)
     this.clearTimers()
     // Wait out the block time; precommits that arrive meanwhile join the next block's last commit.
     this.schedule(this.opts.timeouts.commitMs, () => {
-      const late = this.precommitSet(round).votesFor(proposal.hashHex)
-      const fuller: Commit = {
-        ...commit,
-        signatures: late.map((v) => ({ validator: v.validator, signature: v.signature })),
-      }
+      const late = this.precommitSet(round).votesFor(hashHex)
+      const fuller: Commit =
+        late.length > commit.signatures.length
+          ? {
+              ...commit,
+              signatures: late.map((v) => ({ validator: v.validator, signature: v.signature })),
+            }
+          : commit
       return this.enterHeight(height + 1, fuller)
     })
   }
@@ -424,8 +492,16 @@ export class TendermintEngine {
 
   /** Checks a message and records it; never throws for bad input from peers. */
   private ingest(message: ConsensusMessage): void {
+    if (message.kind === 'decision') {
+      this.enqueue(() => this.ingestDecision(message.block, message.commit))
+      return
+    }
     const height = message.kind === 'proposal' ? message.body.height : message.vote.body.height
     const round = message.kind === 'proposal' ? message.body.round : message.vote.body.round
+    if (height < this.height) {
+      this.enqueue(() => this.answerLaggingPeer(height))
+      return
+    }
     if (height === this.height + 1) {
       if (this.nextHeightBuffer.length < MAX_BUFFERED_NEXT_HEIGHT)
         this.nextHeightBuffer.push(message)
@@ -434,6 +510,29 @@ export class TendermintEngine {
     if (height !== this.height || round > this.round + MAX_ROUNDS_AHEAD) return
     if (message.kind === 'proposal') this.ingestProposal(message)
     else this.ingestVote(message.vote)
+  }
+
+  /** A peer still works on a height this node decided: send it the block and its commit. */
+  private async answerLaggingPeer(height: number): Promise<void> {
+    if (this.answeredHeights.has(height)) return
+    this.answeredHeights.add(height)
+    const decided = await this.opts.app.decided(height)
+    if (decided) this.opts.network.broadcast({ kind: 'decision', ...decided })
+  }
+
+  /** The decision of the current height, certified by more than 2/3 of its validators. */
+  private async ingestDecision(block: Block, commit: Commit): Promise<void> {
+    if (this.step === 'commit' || commit.height !== this.height) return
+    const hash = blockHash(block.header)
+    try {
+      verifyCommit(this.opts.clusterId, this.validators, commit, this.height, hash)
+    } catch {
+      this.opts.logger.warn('dropping a decision with an invalid commit', { height: commit.height })
+      return
+    }
+    if (!this.opts.app.isValidBlock(block)) return
+    this.clearTimers()
+    await this.commitDecided(block, commit, toHex(hash))
   }
 
   private ingestProposal(message: ProposalMessage): void {

@@ -9,7 +9,7 @@ import {
   uint,
   type Infer,
 } from '../../../shared/encoding'
-import { BlockCodec, VoteBodyCodec, type Block, type VoteBody } from '../chain/block'
+import { BlockCodec, CommitCodec, VoteBodyCodec, type Block, type VoteBody } from '../chain/block'
 import { signBytes, SIGN_DOMAIN } from '../chain/domain'
 import { HASH_LENGTH, SIGNATURE_LENGTH } from '../crypto'
 
@@ -36,6 +36,8 @@ export const ConsensusMessageCodec = taggedUnion({
     signature: fixedBytes(SIGNATURE_LENGTH),
   }),
   vote: struct({ vote: VoteMessageCodec }),
+  /** A decided block with its commit certificate, sent to a peer still working on that height. */
+  decision: struct({ block: BlockCodec, commit: CommitCodec }),
 })
 export type ConsensusMessage = Infer<typeof ConsensusMessageCodec>
 export type ProposalMessage = Extract<ConsensusMessage, { kind: 'proposal' }>

@@ -1,5 +1,6 @@
 import {
   bytesEqual,
+  optional,
   decode,
   encode,
   fixedBytes,
@@ -8,8 +9,7 @@ import {
   u8,
   uint,
 } from '../../../shared/encoding'
-import type { VoteBody } from '../chain/block'
-import { voteSignBytes } from '../chain/block'
+import { VoteBodyCodec, voteSignBytes, type VoteBody } from '../chain/block'
 import { HASH_LENGTH, SIGNATURE_LENGTH, sha256 } from '../crypto'
 import type { Signer } from '../../keys/signer'
 import { ConsensusError } from './errors'
@@ -30,6 +30,8 @@ const GuardCodec = struct({
   step: u8,
   signBytesHash: fixedBytes(HASH_LENGTH),
   signature: fixedBytes(SIGNATURE_LENGTH),
+  /** The vote itself (null for a proposal), so a restarted validator can send it again. */
+  vote: optional(VoteBodyCodec),
 })
 type Guard = ReturnType<typeof GuardCodec.read>
 
@@ -69,18 +71,30 @@ export class PrivValidator {
     return this.last && { height: this.last.height, round: this.last.round, step: this.last.step }
   }
 
+  /** The last vote signed, with its signature, if the last thing signed was a vote. */
+  lastVote(): { body: VoteBody; signature: Uint8Array } | null {
+    return this.last?.vote ? { body: this.last.vote, signature: this.last.signature } : null
+  }
+
   async signProposal(body: ProposalBody): Promise<Uint8Array> {
     return this.guardedSign(
       body.height,
       body.round,
       STEP.proposal,
       proposalSignBytes(this.clusterId, body),
+      null,
     )
   }
 
   async signVote(body: VoteBody): Promise<Uint8Array> {
     const step = body.type === 1 ? STEP.prevote : STEP.precommit
-    return this.guardedSign(body.height, body.round, step, voteSignBytes(this.clusterId, body))
+    return this.guardedSign(
+      body.height,
+      body.round,
+      step,
+      voteSignBytes(this.clusterId, body),
+      body,
+    )
   }
 
   private guardedSign(
@@ -88,8 +102,9 @@ export class PrivValidator {
     round: number,
     step: number,
     message: Uint8Array,
+    vote: VoteBody | null,
   ): Promise<Uint8Array> {
-    const run = this.queue.then(() => this.signOnce(height, round, step, message))
+    const run = this.queue.then(() => this.signOnce(height, round, step, message, vote))
     this.queue = run.catch(() => undefined)
     return run
   }
@@ -99,6 +114,7 @@ export class PrivValidator {
     round: number,
     step: number,
     message: Uint8Array,
+    vote: VoteBody | null,
   ): Promise<Uint8Array> {
     const hash = sha256(message)
     const last = this.last
@@ -119,7 +135,7 @@ export class PrivValidator {
       }
     }
     const signature = this.signer.sign(message)
-    const next: Guard = { height, round, step, signBytesHash: hash, signature }
+    const next: Guard = { height, round, step, signBytesHash: hash, signature, vote }
     await this.store.putSignGuard(encode(GuardCodec, next))
     this.last = next
     return signature

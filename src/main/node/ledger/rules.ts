@@ -1,6 +1,7 @@
 import { CodedError } from '../../../shared/errors'
 import { isTokenId, TOKEN_ID, type TokenId } from '../../../shared/tokens'
-import { applyPoolAction, psyFlowFee } from '../cee/poolRules'
+import { psyFlowFee } from '../../../shared/cee/flowFee'
+import { applyPoolAction } from '../cee/poolRules'
 import { addressOf } from '../crypto'
 import { withBalance } from './account'
 import { LedgerError } from './errors'

@@ -4,7 +4,7 @@ import { CodedError } from '../../../shared/errors'
 import { decode, encode, fromHex, toHex } from '../../../shared/encoding'
 import { HexSchema } from '../../../shared/ipc/primitives'
 import { TOKEN_ID, TOKENS, type Token } from '../../../shared/tokens'
-import { psyFlowFee } from '../cee/poolRules'
+import { psyFlowFee } from '../../../shared/cee/flowFee'
 import { addressOf } from '../crypto'
 import { decodeTx, encodeTx, TxBodyCodec, type Action, type SignedTx, type TxBody } from './tx'
 

@@ -1,4 +1,4 @@
-import { IpcCallError } from '../../../shared/ipc/client'
+import { CodedError } from '../../../shared/errors'
 
 /** Codes from main that the UI reacts to; every other code is shown as it comes. */
 export const ERR_NODE_NOT_RUNNING = 'ERR_NODE_NOT_RUNNING'
@@ -13,7 +13,12 @@ export interface UiError {
   readonly message: string
 }
 
+function isCoded(err: unknown): err is CodedError<string> {
+  return err instanceof CodedError
+}
+
+/** Coded errors (from main, or from the shared pool math run here) keep their code. */
 export function toUiError(err: unknown): UiError {
-  if (err instanceof IpcCallError) return { code: err.code, message: err.message }
+  if (isCoded(err)) return { code: err.code, message: err.message }
   return { code: ERR_UI, message: err instanceof Error ? err.message : String(err) }
 }

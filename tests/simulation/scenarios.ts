@@ -1,0 +1,52 @@
+import { expect } from 'vitest'
+import { seededRandom, simulate, type SimOptions } from './harness'
+
+/** The network, faults and Byzantine validators of one seeded run. */
+export function scenario(seed: number): SimOptions {
+  const random = seededRandom(seed * 7919)
+  const validators = 4 + Math.floor(random() * 4) // 4..7
+  const maxByzantine = Math.floor((validators - 1) / 3) // f < n/3 with equal power
+  const kinds = ['equivocator', 'silent', 'garbage'] as const
+  const byzantine = Array.from({ length: Math.floor(random() * (maxByzantine + 1)) }, (_, i) => ({
+    index: validators - 1 - i,
+    behaviour: kinds[Math.floor(random() * kinds.length)]!,
+  }))
+  return {
+    seed,
+    validators,
+    byzantine,
+    dropRate: random() * 0.3,
+    maxDelayMs: 5 + Math.floor(random() * 200),
+    faultyForMs: 500 + Math.floor(random() * 4000),
+    crashes: Math.floor(random() * 3),
+    partition: random() < 0.3,
+  }
+}
+
+/** Heights every honest validator must commit, after the network heals. */
+const TARGET_HEIGHT = 6
+/** Virtual time after which a run that has not reached the target counts as not live. */
+const MAX_VIRTUAL_MS = 120_000
+
+/**
+ * Runs `count` seeds from `first` (or only SIM_SEED, to replay one) and fails with every seed
+ * that broke safety or liveness, printed so it can be replayed.
+ */
+export async function runSeeds(first: number, count: number): Promise<void> {
+  const only = process.env['SIM_SEED']
+  const seeds = only ? [Number(only)] : Array.from({ length: count }, (_, i) => first + i)
+  const failures: string[] = []
+  for (const seed of seeds) {
+    const options = scenario(seed)
+    const result = await simulate(options, TARGET_HEIGHT, MAX_VIRTUAL_MS)
+    if (result.conflicts.length > 0) {
+      failures.push(`seed ${seed}: SAFETY violated at heights ${result.conflicts.join(',')}`)
+    } else if (result.minHeight < TARGET_HEIGHT) {
+      failures.push(`seed ${seed}: not live after healing (lowest height ${result.minHeight})`)
+    }
+  }
+  if (failures.length > 0) {
+    console.log(`replay one with SIM_SEED=<seed>:\n${failures.join('\n')}`)
+  }
+  expect(failures).toEqual([])
+}
