@@ -7,6 +7,7 @@ import { NodeHost } from './host/nodeHost'
 import { createJsonLogger } from './node/logger'
 import { openSettings } from './app/settings'
 import { nativeSpendConfirmer } from './app/spendDialog'
+import { unlockMemory } from './app/unlockMemory'
 import { createMainWindow, rendererUrl } from './app/window'
 
 const logger = createJsonLogger({ level: 'info' })
@@ -31,8 +32,14 @@ async function startApp(): Promise<void> {
     app.exit(1)
     return
   }
+  const memory = unlockMemory(settings, host, logger.child({ module: 'app' }))
+  await memory.unlockAtStart()
   window = createMainWindow(settings)
-  const unregister = registerIpc(window, rendererUrl(), createDispatcher(createHandlers(host)))
+  const unregister = registerIpc(
+    window,
+    rendererUrl(),
+    createDispatcher(createHandlers(host, memory)),
+  )
   const unsubscribe = host.subscribe((event, payload) => {
     if (window) sendEvent(window, event, payload)
   })

@@ -6,12 +6,15 @@ export interface AppSettings {
   /** Empty means the default folder inside the OS app-data directory. */
   dataDir: string
   blockTimeMs: number
+  /** The wallet password encrypted by safeStorage (base64), or '' when not remembered. */
+  rememberedPassword: string
 }
 
 const DEFAULTS: AppSettings = {
   windowBounds: { width: 1100, height: 760 },
   dataDir: '',
   blockTimeMs: 1000,
+  rememberedPassword: '',
 }
 
 /** Settings backed by electron-store (a JSON file in the app-data directory), checked by schema. */
@@ -32,6 +35,7 @@ export function openSettings(): Store<AppSettings> {
       },
       dataDir: { type: 'string' },
       blockTimeMs: { type: 'number', minimum: 10, maximum: 600000 },
+      rememberedPassword: { type: 'string' },
     },
   })
 }

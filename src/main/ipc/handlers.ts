@@ -1,9 +1,33 @@
+import { CodedError } from '../../shared/errors'
 import type { NodeHost } from '../host/nodeHost'
 import type { ChannelHandlers } from './dispatcher'
 
+/** Services only the desktop app has. */
+export interface DesktopServices {
+  /** Whether the unlock is remembered; null where the OS offers no secure storage. */
+  unlockMemory(): boolean | null
+  setUnlockMemory(enabled: boolean, password: string | undefined): Promise<boolean | null>
+}
+
+/** Headless mode has no OS key store to remember an unlock in. */
+const NO_DESKTOP: DesktopServices = {
+  unlockMemory: () => null,
+  setUnlockMemory: () =>
+    Promise.reject(
+      new CodedError('ERR_NOT_SUPPORTED', 'remembering the unlock needs the desktop app'),
+    ),
+}
+
 /** Maps every IPC/RPC channel to the service that answers it. */
-export function createHandlers(host: NodeHost): ChannelHandlers {
+export function createHandlers(
+  host: NodeHost,
+  desktop: DesktopServices = NO_DESKTOP,
+): ChannelHandlers {
   return {
+    'app.unlockMemory': () => ({ remembered: desktop.unlockMemory() }),
+    'app.setUnlockMemory': async ({ enabled, password }) => ({
+      remembered: await desktop.setUnlockMemory(enabled, password),
+    }),
     'node.status': () => host.requireNode().status(),
     'account.get': ({ address }) => host.requireNode().account(address),
     'block.get': ({ height }) => host.requireNode().blockSummary(height),

@@ -306,6 +306,19 @@ export const CHANNELS = {
     request: z.object({ file: TxFileText }).strict(),
     response: z.object({ hash: HashSchema }),
   },
+  /**
+   * Desktop only: whether the wallet password is remembered (encrypted by the operating
+   * system's secure storage, never in plain text) so the validator starts unattended. `null`
+   * where that storage is not available (headless mode, or no OS key store).
+   */
+  'app.unlockMemory': {
+    request: Empty,
+    response: z.object({ remembered: z.boolean().nullable() }),
+  },
+  'app.setUnlockMemory': {
+    request: z.object({ enabled: z.boolean(), password: PasswordSchema.optional() }).strict(),
+    response: z.object({ remembered: z.boolean().nullable() }),
+  },
   'pool.get': { request: Empty, response: PoolInfoSchema },
   'pool.position': {
     request: z.object({ index: z.number().int().nonnegative() }).strict(),

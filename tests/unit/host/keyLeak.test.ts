@@ -141,6 +141,8 @@ describe('no key material leaves main', () => {
       password: 'wrong password',
     })
     await a.ok('wallet.history', { index: 0, limit: 20 })
+    await a.ok('app.unlockMemory', {})
+    await a.call('app.setUnlockMemory', { enabled: true, password: PASSWORD })
     await a.call('unknown.channel', {})
     recorded.push(...a.calls)
 

@@ -148,7 +148,7 @@ export class TendermintEngine {
     this.stopped = false
     this.enqueue(async () => {
       await this.enterHeight(this.height, this.lastCommit, this.resumeRound())
-      this.restoreLastVote()
+      this.restoreOwnVotes()
       await this.applyRules()
     })
     this.scheduleGossip()
@@ -185,22 +185,21 @@ export class TendermintEngine {
   }
 
   /**
-   * Counts and re-sends the last vote signed before a restart, and takes up the step after it:
-   * without it the others could wait for a vote that was lost with the crash.
+   * Counts and re-sends the votes signed at this height before a restart, and takes up the step
+   * after the last of them: the others may be waiting for votes that were lost with the crash.
    */
-  private restoreLastVote(): void {
-    const last = this.opts.privValidator?.lastVote()
-    if (!last || !this.myAddress || last.body.height !== this.height) return
-    if (last.body.round !== this.round) return
-    const vote: SignedVote = {
-      body: last.body,
-      validator: this.myAddress,
-      signature: last.signature,
+  private restoreOwnVotes(): void {
+    if (!this.opts.privValidator || !this.myAddress) return
+    for (const { body, signature } of this.opts.privValidator.votesAtLastHeight()) {
+      if (body.height !== this.height) continue
+      const vote: SignedVote = { body, validator: this.myAddress, signature }
+      this.ownMessages.push({ kind: 'vote', vote })
+      this.opts.network.broadcast({ kind: 'vote', vote })
+      this.ingest({ kind: 'vote', vote })
+      if (body.round === this.round) {
+        this.step = body.type === VOTE_TYPE.prevote ? 'prevote' : 'precommit'
+      }
     }
-    this.step = last.body.type === VOTE_TYPE.prevote ? 'prevote' : 'precommit'
-    this.ownMessages.push({ kind: 'vote', vote })
-    this.opts.network.broadcast({ kind: 'vote', vote })
-    this.ingest({ kind: 'vote', vote })
   }
 
   /** Stops processing and cancels timers; waits for the event being processed to finish. */

@@ -1,6 +1,6 @@
 import {
   bytesEqual,
-  optional,
+  array,
   decode,
   encode,
   fixedBytes,
@@ -24,14 +24,23 @@ export interface SignGuardStore {
 // Order of the steps inside one round: a validator signs them in this order and never goes back.
 const STEP = { proposal: 0, prevote: 1, precommit: 2 } as const
 
+/** How many of its latest votes at the current height a validator keeps for a restart. */
+const MAX_KEPT_VOTES = 8
+
 const GuardCodec = struct({
   height: uint,
   round: u32,
   step: u8,
   signBytesHash: fixedBytes(HASH_LENGTH),
   signature: fixedBytes(SIGNATURE_LENGTH),
-  /** The vote itself (null for a proposal), so a restarted validator can send it again. */
-  vote: optional(VoteBodyCodec),
+  /**
+   * The votes signed at this height (the most recent ones), so a restarted validator can send
+   * them again: without them its peers may wait for votes that were lost with the crash.
+   */
+  votes: array(
+    struct({ body: VoteBodyCodec, signature: fixedBytes(SIGNATURE_LENGTH) }),
+    MAX_KEPT_VOTES,
+  ),
 })
 type Guard = ReturnType<typeof GuardCodec.read>
 
@@ -71,9 +80,9 @@ export class PrivValidator {
     return this.last && { height: this.last.height, round: this.last.round, step: this.last.step }
   }
 
-  /** The last vote signed, with its signature, if the last thing signed was a vote. */
-  lastVote(): { body: VoteBody; signature: Uint8Array } | null {
-    return this.last?.vote ? { body: this.last.vote, signature: this.last.signature } : null
+  /** The votes signed at the last height signed at, oldest first, with their signatures. */
+  votesAtLastHeight(): { body: VoteBody; signature: Uint8Array }[] {
+    return this.last ? [...this.last.votes] : []
   }
 
   async signProposal(body: ProposalBody): Promise<Uint8Array> {
@@ -135,7 +144,9 @@ export class PrivValidator {
       }
     }
     const signature = this.signer.sign(message)
-    const next: Guard = { height, round, step, signBytesHash: hash, signature, vote }
+    const earlier = last && last.height === height ? last.votes : []
+    const votes = vote ? [...earlier, { body: vote, signature }].slice(-MAX_KEPT_VOTES) : earlier
+    const next: Guard = { height, round, step, signBytesHash: hash, signature, votes }
     await this.store.putSignGuard(encode(GuardCodec, next))
     this.last = next
     return signature

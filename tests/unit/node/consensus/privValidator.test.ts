@@ -71,11 +71,19 @@ describe('double-sign protection', () => {
     const store = memoryGuardStore()
     const before = await PrivValidator.load(signer, store, 'c')
     await before.signVote({ type: VOTE_TYPE.prevote, height: 7, round: 0, blockHash: hashA })
+    await before.signVote({ type: VOTE_TYPE.precommit, height: 7, round: 0, blockHash: hashA })
     const after = await PrivValidator.load(signer, store, 'c')
-    expect(after.lastSigned()).toEqual({ height: 7, round: 0, step: 1 })
+    expect(after.lastSigned()).toEqual({ height: 7, round: 0, step: 2 })
+    // Both votes of the height come back, to be sent again after the restart.
+    expect(after.votesAtLastHeight().map((v) => v.body.type)).toEqual([
+      VOTE_TYPE.prevote,
+      VOTE_TYPE.precommit,
+    ])
     await expect(
-      after.signVote({ type: VOTE_TYPE.prevote, height: 7, round: 0, blockHash: hashB }),
+      after.signVote({ type: VOTE_TYPE.precommit, height: 7, round: 0, blockHash: hashB }),
     ).rejects.toMatchObject({ code: 'ERR_DOUBLE_SIGN_REFUSED' })
+    await after.signVote({ type: VOTE_TYPE.prevote, height: 8, round: 0, blockHash: hashB })
+    expect(after.votesAtLastHeight()).toHaveLength(1)
   })
 
   it('never lets two concurrent requests both pass the guard', async () => {
