@@ -269,6 +269,8 @@ test('offline signing: review, sign and broadcast a transfer; locked pages; sett
   await page.getByTestId('auto-lock-minutes').fill('15')
   await page.getByRole('button', { name: 'Save' }).click()
   await expect(page.getByTestId('auto-lock-current')).toContainText('after 15 minutes')
+  // Headless mode has no OS key store: the page says so instead of offering to remember.
+  await expect(page.getByTestId('unlock-memory-unavailable')).toBeVisible()
 
   // Reveal the recovery phrase: the same words as at creation, gone again on Hide.
   await page.getByTestId('nav-keys').click()

@@ -16,6 +16,9 @@ import { TOKENS, TOKEN_ID, type Token } from '../../../shared/tokens'
 
 export type Triple = [bigint, bigint, bigint]
 
+/** Whether a join or exit deals in all three tokens, in the pool's proportions, or in one. */
+export type PoolMode = 'all' | 'single'
+
 function reserves(pool: PoolInfo): Triple {
   return [BigInt(pool.reserves.CHR), BigInt(pool.reserves.PSY), BigInt(pool.reserves.FLX)]
 }

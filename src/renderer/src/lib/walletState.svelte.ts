@@ -109,6 +109,16 @@ export class WalletState {
     await this.#change(() => this.#client.call('wallet.setAutoLock', { minutes }))
   }
 
+  /** Whether the unlock is remembered in the OS key store; null where that is not available. */
+  async unlockMemory(): Promise<boolean | null> {
+    return (await this.#client.call('app.unlockMemory', {})).remembered
+  }
+
+  async setUnlockMemory(enabled: boolean, password: string): Promise<boolean | null> {
+    const request = enabled ? { enabled, password } : { enabled }
+    return (await this.#client.call('app.setUnlockMemory', request)).remembered
+  }
+
   async loadAccounts(): Promise<void> {
     const { accounts } = await this.#client.call('wallet.accounts', {})
     this.accounts = [...accounts].sort((a, b) => a.index - b.index)
