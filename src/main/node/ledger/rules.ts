@@ -134,7 +134,7 @@ export function applyTx(view: StateView, tx: SignedTx, ctx: TxContext): Receipt 
   try {
     applyAction(view, senderAddress, body.action, ctx)
   } catch (err) {
-    if (err instanceof CodedError) return { status: 'failed', error: err }
+    if (err instanceof CodedError) return { status: 'failed', error: err as CodedError<string> }
     throw err
   }
   return { status: 'ok' }
