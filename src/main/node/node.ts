@@ -22,6 +22,7 @@ import { Chain, type CommittedBlock } from './chain/chain'
 import { genesisToFile, parseGenesis, type Genesis } from './chain/genesis'
 import { systemClock, type Clock } from './clock'
 import { DEFAULT_TIMEOUTS, TendermintEngine, type ConsensusTimeouts } from './consensus/engine'
+import type { ConsensusMessage } from './consensus/messages'
 import { PrivValidator } from './consensus/privValidator'
 import { addressOf } from './crypto'
 import { dataDirLayout, type DataDirLayout } from './dataDir'
@@ -49,6 +50,20 @@ export interface NodeOptions {
   readonly clock?: Clock
   readonly timeouts?: Partial<ConsensusTimeouts>
   readonly mempoolSize?: number
+  /**
+   * The cluster's genesis, for a node that joins an existing cluster; without it a new
+   * one-validator devnet is created on first start.
+   */
+  readonly genesis?: Genesis
+  /** How consensus messages reach the other validators; alone (a devnet) when absent. */
+  readonly network?: NodeNetwork
+}
+
+/** The link from this node's consensus to its peers. */
+export interface NodeNetwork {
+  broadcast(message: ConsensusMessage): void
+  /** Registers the receiver of messages from peers (called once, at start). */
+  onMessage(receive: (message: ConsensusMessage) => void): void
 }
 
 type Listener<T> = (value: T) => void
@@ -87,12 +102,15 @@ export class CoherenceNode {
     const clock = options.clock ?? systemClock
     const layout = dataDirLayout(options.dataDir)
     const { store, consensusSigner } = options
-    const genesis = await loadOrCreateGenesis(layout, () =>
-      createDevnetGenesis({
-        consensusPublicKey: consensusSigner.publicKey(),
-        accountPublicKey: options.accountPublicKey,
-        time: clock.now(),
-      }),
+    const genesis = await loadOrCreateGenesis(
+      layout,
+      () =>
+        options.genesis ??
+        createDevnetGenesis({
+          consensusPublicKey: consensusSigner.publicKey(),
+          accountPublicKey: options.accountPublicKey,
+          time: clock.now(),
+        }),
     )
     const mempool = new Mempool(genesis.clusterId, options.mempoolSize ?? 50_000)
     const logger = options.logger
@@ -103,8 +121,7 @@ export class CoherenceNode {
       {
         clusterId: genesis.clusterId,
         app: chain,
-        // One node alone: nobody to send to. The peer transport plugs in here.
-        network: { broadcast: () => {} },
+        network: options.network ?? { broadcast: () => {} },
         privValidator,
         clock,
         logger: logger.child({ module: 'consensus' }),
@@ -122,6 +139,7 @@ export class CoherenceNode {
       addressOf(consensusSigner.publicKey()),
       addressOf(options.accountPublicKey),
     )
+    options.network?.onMessage((message) => engine.receive(message))
     engine.start()
     logger.info('node started', { clusterId: genesis.clusterId, height: chain.height })
     return node
