@@ -2,10 +2,11 @@
 // swap there and back, add and remove liquidity, each spend confirmed with the wallet password.
 // After every step each balance on screen is compared with the node's state read independently
 // (`coherence status --json`). Needs `npm run build` first.
-import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import { formatAmount, parseAmount } from '../../src/shared/amount'
 import type { NodeStatus } from '../../src/shared/ipc/contract'
 import { nodeStatus, startCliNode, TEST_PASSWORD, type CliNode } from '../helpers/cliNode'
+import { screenshot } from '../helpers/screenshot'
 
 type Token = 'CHR' | 'PSY' | 'FLX'
 
@@ -22,12 +23,6 @@ test.afterAll(async () => {
   await node?.stop()
   await node?.removeDataDir()
 })
-
-async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`)
-  await page.screenshot({ path, fullPage: true })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
 
 function units(text: string): string {
   const parsed = parseAmount(text)

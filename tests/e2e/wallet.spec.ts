@@ -2,8 +2,9 @@
 // (create, confirm the words, password), the node starting once the wallet exists, lock and
 // unlock, and exporting a keystore. Needs `npm run build` first.
 import { readFile } from 'node:fs/promises'
-import { expect, test, type Page, type TestInfo } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { runCli, startCliNode, type CliNode } from '../helpers/cliNode'
+import { screenshot } from '../helpers/screenshot'
 
 /** Creating, unlocking and exporting each run scrypt (n=2^18): seconds on a busy machine. */
 const SCRYPT_TIMEOUT = 15_000
@@ -25,12 +26,6 @@ test.afterAll(async () => {
   await node?.stop()
   await node?.removeDataDir()
 })
-
-async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`)
-  await page.screenshot({ path, fullPage: true })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
 
 /** The confirmation inputs on screen, each with the 1-based word position its label asks for. */
 async function askedWords(
