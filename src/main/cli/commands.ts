@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defaultHeadlessDataDir } from '../node/dataDir'
 import { createJsonLogger } from '../node/logger'
 import { runHeadless } from '../headless/runHeadless'
-import { intFlag, parseFlags } from './args'
+import { dataDirOf, intFlag, parseCommand, walletPassword } from './common'
+import { readSecret } from './prompt'
 import { connectToNode } from './rpcClient'
 
 export const USAGE = `Usage: coherence <command> [options]
@@ -66,15 +65,15 @@ function builtUiDir(): string {
 }
 
 export async function startCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, {
+  const { values } = parseCommand(argv, {
     'data-dir': { type: 'string' },
     'rpc-port': { type: 'string' },
     'block-time-ms': { type: 'string' },
     'password-file': { type: 'string' },
   })
-  const dataDir = resolve(values['data-dir'] ?? defaultHeadlessDataDir())
-  const rpcPort = intFlag(values['rpc-port'], 'rpc-port', 0, 0, 65535)
-  const blockTimeMs = intFlag(values['block-time-ms'], 'block-time-ms', 1000, 10, 600_000)
+  const dataDir = dataDirOf(values).root
+  const rpcPort = intFlag(values['rpc-port'], '--rpc-port', 0, 0, 65535)
+  const blockTimeMs = intFlag(values['block-time-ms'], '--block-time-ms', 1000, 10, 600_000)
   const passwordFile = values['password-file']
   const logger = createJsonLogger({ level: 'info' })
   const running = await runHeadless({
@@ -83,7 +82,9 @@ export async function startCommand(argv: string[]): Promise<number> {
     blockTimeMs,
     staticDir: builtUiDir(),
     logger,
-    ...(passwordFile === undefined ? {} : { password: await readFirstLine(passwordFile) }),
+    ...(passwordFile === undefined
+      ? {}
+      : { password: await readSecret(walletPassword(passwordFile)) }),
   })
   const { wallet } = running.host.status()
   if (wallet === 'none') {
@@ -111,11 +112,11 @@ export async function startCommand(argv: string[]): Promise<number> {
 }
 
 export async function statusCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, {
+  const { values } = parseCommand(argv, {
     'data-dir': { type: 'string' },
     json: { type: 'boolean' },
   })
-  const dataDir = resolve(values['data-dir'] ?? defaultHeadlessDataDir())
+  const dataDir = dataDirOf(values).root
   const { client, close } = await connectToNode(dataDir)
   try {
     const status = await client.call('node.status', {})
@@ -134,11 +135,6 @@ export async function statusCommand(argv: string[]): Promise<number> {
   } finally {
     close()
   }
-}
-
-/** The first line of a file, without its line break (passwords are never taken from argv). */
-async function readFirstLine(path: string): Promise<string> {
-  return (await readFile(path, 'utf8')).split(/\r?\n/)[0] ?? ''
 }
 
 export function helpCommand(): number {

@@ -41,6 +41,23 @@ export function dataDirOf(values: { 'data-dir'?: string | boolean }): DataDirLay
   return dataDirLayout(resolve(typeof dir === 'string' ? dir : defaultHeadlessDataDir()))
 }
 
+/** A whole number within [min, max] from a flag (`fallback` when absent), or a usage error. */
+export function intFlag(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value)) throw new CliError('ERR_USAGE', `${flag} must be a whole number`)
+  const n = Number(value)
+  if (n < min || n > max) {
+    throw new CliError('ERR_USAGE', `${flag} must be between ${min} and ${max}`)
+  }
+  return n
+}
+
 /** The value of a flag the command cannot do without. */
 export function requiredFlag(value: string | undefined, flag: string): string {
   if (value === undefined) throw new CliError('ERR_USAGE', `${flag} is required`)

@@ -4,7 +4,14 @@ import { parseAmount } from '../../shared/amount'
 import { isAddress } from '../../shared/address'
 import type { ActionReviewDto, ChannelRequest } from '../../shared/ipc/contract'
 import { TOKENS, type Token } from '../../shared/tokens'
-import { accountIndex, dataDirOf, parseCommand, requiredFlag, walletPassword } from './common'
+import {
+  accountIndex,
+  dataDirOf,
+  intFlag,
+  parseCommand,
+  requiredFlag,
+  walletPassword,
+} from './common'
 import { readSecret } from './prompt'
 import { CliError, connectToNode } from './rpcClient'
 import type { IpcClient } from '../../shared/ipc/client'
@@ -25,19 +32,6 @@ function token(text: string | undefined, flag: string): Token {
     throw new CliError('ERR_USAGE', `${flag} must be one of ${TOKENS.join(', ')}`)
   }
   return t as Token
-}
-
-function wholeNumber(
-  text: string | undefined,
-  flag: string,
-  fallback: number,
-  max: number,
-): number {
-  if (text === undefined) return fallback
-  if (!/^\d+$/.test(text) || Number(text) > max) {
-    throw new CliError('ERR_USAGE', `${flag} must be a whole number up to ${max}`)
-  }
-  return Number(text)
 }
 
 async function withNode<T>(dataDir: string, use: (client: IpcClient) => Promise<T>): Promise<T> {
@@ -75,7 +69,7 @@ function swapRequest(values: {
     exactOut: amountOut !== undefined,
     amount:
       amountOut !== undefined ? units(amountOut, '--amount-out') : units(amountIn!, '--amount-in'),
-    slippageBps: wholeNumber(values['slippage-bps'], '--slippage-bps', DEFAULT_SLIPPAGE_BPS, 5000),
+    slippageBps: intFlag(values['slippage-bps'], '--slippage-bps', DEFAULT_SLIPPAGE_BPS, 0, 5000),
   }
 }
 
@@ -142,10 +136,11 @@ export async function swapCommand(argv: string[]): Promise<number> {
   const index = accountIndex(values.account ?? '0', '--account')
   const request = swapRequest(values)
   const fee = units(values.fee ?? DEFAULT_FEE, '--fee')
-  const blocks = wholeNumber(
+  const blocks = intFlag(
     values['deadline-blocks'],
     '--deadline-blocks',
     DEFAULT_DEADLINE_BLOCKS,
+    1,
     100_000,
   )
   const result = await withNode(dataDirOf(values).root, async (client) => {
