@@ -29,6 +29,8 @@ export function createHandlers(
       remembered: await desktop.setUnlockMemory(enabled, password),
     }),
     'node.status': () => host.requireNode().status(),
+    'node.network': () => host.requireNode().networkInfo(),
+    'node.consensus': () => host.requireNode().consensusInfo(),
     'account.get': ({ address }) => host.requireNode().account(address),
     'block.get': ({ height }) => host.requireNode().blockSummary(height),
     'tx.submit': ({ tx }) => host.requireNode().submitTx(tx),

@@ -6,6 +6,9 @@ import type {
   AccountDto,
   BlockSummary,
   ChannelRequest,
+  ConsensusInfo,
+  EvidenceDto,
+  NetworkInfo,
   HistoryItem,
   NodeStatus,
   PoolInfo,
@@ -23,6 +26,11 @@ import { genesisToFile, parseGenesis, type Genesis } from './chain/genesis'
 import { systemClock, type Clock } from './clock'
 import { DEFAULT_TIMEOUTS, TendermintEngine, type ConsensusTimeouts } from './consensus/engine'
 import type { ConsensusMessage } from './consensus/messages'
+import { RecentCommits, RECENT_COMMITS } from './consensus/recentCommits'
+import type { Equivocation } from './consensus/voteSet'
+import { VOTE_TYPE } from './chain/block'
+import type { PeerLink } from './p2p/peerLink'
+import { PeerProtocol, type TxIntake } from './p2p/peerProtocol'
 import { PrivValidator } from './consensus/privValidator'
 import { addressOf } from './crypto'
 import { dataDirLayout, type DataDirLayout } from './dataDir'
@@ -57,7 +65,15 @@ export interface NodeOptions {
   readonly genesis?: Genesis
   /** How consensus messages reach the other validators; alone (a devnet) when absent. */
   readonly network?: NodeNetwork
+  /**
+   * The node's peers: consensus, mempool gossip and block sync all go through them. The caller
+   * owns the link (and closes it after stopping the node).
+   */
+  readonly peers?: PeerLink
 }
+
+/** Equivocations kept for the UI (the newest). */
+const MAX_EVIDENCE = 100
 
 /** The link from this node's consensus to its peers. */
 export interface NodeNetwork {
@@ -78,6 +94,8 @@ function balancesDto(b: Balances): { CHR: string; PSY: string; FLX: string } {
  */
 export class CoherenceNode {
   private readonly blockListeners: Listener<CommittedBlock>[] = []
+  private readonly recentCommits = new RecentCommits()
+  private readonly evidence: EvidenceDto[] = []
   private stopped = false
 
   private constructor(
@@ -88,8 +106,12 @@ export class CoherenceNode {
     private readonly engine: TendermintEngine,
     readonly validatorAddress: Uint8Array,
     readonly accountAddress: Uint8Array,
+    private readonly protocol: PeerProtocol | null,
   ) {
     chain.onCommitted((c) => {
+      this.recentCommits.record(c.block.lastCommit)
+      this.recentCommits.record(c.commit)
+      protocol?.committed()
       for (const l of this.blockListeners) l(c)
     })
   }
@@ -117,20 +139,29 @@ export class CoherenceNode {
     const chain = await Chain.open({ genesis, store, mempool, clock, logger })
     const privValidator = await PrivValidator.load(consensusSigner, store, genesis.clusterId)
     const lastCommit = chain.height > 0 ? await chain.commitOf(chain.height) : null
+    const protocol = options.peers
+      ? new PeerProtocol(options.peers, {
+          clock,
+          logger: logger.child({ module: 'p2p' }),
+          blockTimeMs: options.blockTimeMs,
+        })
+      : null
+    let node: CoherenceNode | null = null
     const engine = new TendermintEngine(
       {
         clusterId: genesis.clusterId,
         app: chain,
-        network: options.network ?? { broadcast: () => {} },
+        network: protocol?.consensusNetwork ?? options.network ?? { broadcast: () => {} },
         privValidator,
         clock,
         logger: logger.child({ module: 'consensus' }),
         timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts, commitMs: options.blockTimeMs },
+        events: { onEvidence: (e) => node?.recordEvidence(e) },
       },
       chain.height + 1,
       lastCommit,
     )
-    const node = new CoherenceNode(
+    node = new CoherenceNode(
       layout,
       options,
       chain,
@@ -138,17 +169,50 @@ export class CoherenceNode {
       engine,
       addressOf(consensusSigner.publicKey()),
       addressOf(options.accountPublicKey),
+      protocol,
     )
+    await node.loadRecentCommits()
+    const started = node
     options.network?.onMessage((message) => engine.receive(message))
+    protocol?.attach({
+      height: () => chain.height,
+      decided: (h) => chain.decided(h),
+      catchUp: (block, commit) => engine.catchUp(block, commit),
+      receiveConsensus: (message) => engine.receive(message),
+      addTx: (bytes) => started.acceptPeerTx(bytes),
+    })
     engine.start()
     logger.info('node started', { clusterId: genesis.clusterId, height: chain.height })
     return node
+  }
+
+  private async loadRecentCommits(): Promise<void> {
+    for (let h = Math.max(1, this.chain.height - RECENT_COMMITS); h <= this.chain.height; h++) {
+      this.recentCommits.record((await this.chain.block(h))?.lastCommit ?? null)
+    }
+    if (this.chain.height > 0)
+      this.recentCommits.record(await this.chain.commitOf(this.chain.height))
+  }
+
+  private recordEvidence(e: Equivocation): void {
+    const hashOf = (h: Uint8Array | null): string | null => (h === null ? null : toHex(h))
+    this.evidence.unshift({
+      height: e.first.body.height,
+      round: e.first.body.round,
+      type: e.first.body.type === VOTE_TYPE.prevote ? 'prevote' : 'precommit',
+      validator: encodeAddress(e.first.validator),
+      first: hashOf(e.first.body.blockHash),
+      second: hashOf(e.second.body.blockHash),
+    })
+    this.evidence.length = Math.min(this.evidence.length, MAX_EVIDENCE)
+    this.options.logger.warn('equivocation seen', { ...this.evidence[0] })
   }
 
   /** Stops consensus; committed blocks are already durable. The caller closes the store. */
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    this.protocol?.stop()
     await this.engine.stop()
     this.options.logger.info('node stopped', { height: this.chain.height })
   }
@@ -173,6 +237,36 @@ export class CoherenceNode {
       balances: balancesDto(this.chain.state.account(this.accountAddress).balances),
       blockTimeMs: this.options.blockTimeMs,
       mempoolSize: this.mempool.size,
+    }
+  }
+
+  consensusInfo(): ConsensusInfo {
+    const s = this.engine.status()
+    return {
+      height: s.height,
+      round: s.round,
+      step: s.step,
+      proposer: encodeAddress(s.proposer),
+      self: encodeAddress(this.validatorAddress),
+      isValidator: s.validators.indexOf(this.validatorAddress) >= 0,
+      validators: s.validators.validators.map((v) => ({
+        address: encodeAddress(v.address),
+        power: v.power.toString(),
+      })),
+      recentCommits: this.recentCommits.list(),
+      evidence: [...this.evidence],
+    }
+  }
+
+  networkInfo(): NetworkInfo {
+    const peers = this.options.peers
+    const height = this.chain.height
+    return {
+      id: peers?.selfId ?? toHex(this.options.consensusSigner.publicKey()),
+      listenUrl: peers?.listenUrl ?? null,
+      peers: peers?.peers() ?? [],
+      knownAddresses: peers?.knownAddresses() ?? 0,
+      sync: this.protocol?.syncProgress() ?? { syncing: false, height, target: height },
     }
   }
 
@@ -239,8 +333,25 @@ export class CoherenceNode {
   /** Validates a signed transaction (hex) and queues it for the next block. */
   submitTx(hex: string): { hash: string } {
     if (this.stopped) throw new NodeError('ERR_NODE_STOPPED', 'the node is stopping')
+    const bytes = fromHex(hex)
     const ctx = this.chain.txContext(this.validatorAddress)
-    return { hash: this.mempool.add(fromHex(hex), this.chain.state, ctx) }
+    const hash = this.mempool.add(bytes, this.chain.state, ctx)
+    this.protocol?.relay(bytes)
+    return { hash }
+  }
+
+  /** A transaction relayed by a peer: into the mempool if it is valid now. */
+  private acceptPeerTx(bytes: Uint8Array): TxIntake {
+    if (this.stopped) return 'rejected'
+    try {
+      this.mempool.add(bytes, this.chain.state, this.chain.txContext(this.validatorAddress))
+      return 'added'
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      // Only what no honest relayer passes on counts against the peer; a nonce or balance can
+      // differ between nodes for a moment.
+      return code === 'ERR_MALFORMED_TX' || code === 'ERR_BAD_SIGNATURE' ? 'invalid' : 'rejected'
+    }
   }
 }
 

@@ -40,6 +40,77 @@ export const BlockSummarySchema = z.object({
 })
 export type BlockSummary = z.infer<typeof BlockSummarySchema>
 
+/** One connected peer, as this node sees it. */
+export const PeerInfoSchema = z.object({
+  /** The peer's Ed25519 identity key (hex), proven in the Noise handshake. */
+  id: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Where the peer can be dialled (ws://host:port), when known. */
+  url: z.string().nullable(),
+  direction: z.enum(['inbound', 'outbound']),
+  /** Round-trip time of the last ping; null before the first answer. */
+  latencyMs: z.number().int().nonnegative().nullable(),
+  /** Starts at 0; invalid or malformed data lowers it, and a low score bans the peer. */
+  score: z.number().int(),
+  /** The latest height the peer reported. */
+  height: HeightSchema,
+  connectedSince: TimestampMsSchema,
+})
+export type PeerInfo = z.infer<typeof PeerInfoSchema>
+
+/** The node's place in the network: its peers and how far block sync has come. */
+export const NetworkInfoSchema = z.object({
+  /** This node's own identity key (hex) and listening address (null when not listening). */
+  id: z.string().regex(/^[0-9a-f]{64}$/),
+  listenUrl: z.string().nullable(),
+  peers: z.array(PeerInfoSchema),
+  /** Dialable addresses this node knows, connected or not (from seeds and peer exchange). */
+  knownAddresses: z.number().int().nonnegative(),
+  sync: z.object({
+    /** True while the node fetches and verifies blocks it is behind on. */
+    syncing: z.boolean(),
+    height: HeightSchema,
+    /** The highest height any peer reported (the node's own height when alone). */
+    target: HeightSchema,
+  }),
+})
+export type NetworkInfo = z.infer<typeof NetworkInfoSchema>
+
+/** Two signed votes of one validator for different values at one height, round and type. */
+export const EvidenceSchema = z.object({
+  height: HeightSchema,
+  round: z.number().int().nonnegative(),
+  type: z.enum(['prevote', 'precommit']),
+  validator: AddressSchema,
+  /** The two block hashes voted for; null is a vote for nil. */
+  first: HashSchema.nullable(),
+  second: HashSchema.nullable(),
+})
+export type EvidenceDto = z.infer<typeof EvidenceSchema>
+
+/** Consensus as this node runs it: where it is, who votes, who signed the last blocks. */
+export const ConsensusInfoSchema = z.object({
+  height: HeightSchema,
+  round: z.number().int().nonnegative(),
+  step: z.enum(['propose', 'prevote', 'precommit', 'commit']),
+  /** The proposer of the current round. */
+  proposer: AddressSchema,
+  /** This node's validator address, and whether it is in the current set. */
+  self: AddressSchema,
+  isValidator: z.boolean(),
+  validators: z.array(
+    z.object({
+      address: AddressSchema,
+      /** Voting power: staked CHR in base units. */
+      power: AmountSchema,
+    }),
+  ),
+  /** For each of the latest committed blocks (newest first), the validators whose signatures
+   *  are in its commit certificate. */
+  recentCommits: z.array(z.object({ height: HeightSchema, signers: z.array(AddressSchema) })),
+  evidence: z.array(EvidenceSchema),
+})
+export type ConsensusInfo = z.infer<typeof ConsensusInfoSchema>
+
 const Empty = z.object({}).strict()
 const TokenSymbol = z.enum(['CHR', 'PSY', 'FLX'])
 
@@ -201,6 +272,8 @@ export type HistoryItem = z.infer<typeof HistoryItemSchema>
  */
 export const CHANNELS = {
   'node.status': { request: Empty, response: NodeStatusSchema },
+  'node.network': { request: Empty, response: NetworkInfoSchema },
+  'node.consensus': { request: Empty, response: ConsensusInfoSchema },
   'account.get': {
     request: z.object({ address: AddressSchema }).strict(),
     response: AccountSchema,

@@ -67,10 +67,16 @@ export const DEFAULT_TIMEOUTS: ConsensusTimeouts = {
 
 export type Step = 'propose' | 'prevote' | 'precommit' | 'commit'
 
+/** What became of a block offered by block sync. */
+export type CatchUpResult = 'applied' | 'stale' | 'out-of-order' | 'invalid'
+
 export interface ConsensusStatus {
   readonly height: number
   readonly round: number
   readonly step: Step
+  /** The validators of this height and the proposer of this round. */
+  readonly validators: ValidatorSet
+  readonly proposer: Uint8Array
 }
 
 export interface ConsensusEvents {
@@ -104,7 +110,7 @@ export class TendermintEngine {
   private lockedRound = -1
   private validValue: Block | null = null
   private validRound = -1
-  private validators!: ValidatorSet
+  private validators: ValidatorSet
   private lastCommit: Commit | null
 
   private proposals = new Map<number, ReceivedProposal>()
@@ -141,6 +147,7 @@ export class TendermintEngine {
   ) {
     this.height = startHeight
     this.lastCommit = lastCommit
+    this.validators = opts.app.validatorSet(startHeight)
     this.myAddress = opts.privValidator ? addressOf(opts.privValidator.publicKey()) : null
   }
 
@@ -212,7 +219,43 @@ export class TendermintEngine {
   }
 
   status(): ConsensusStatus {
-    return { height: this.height, round: this.round, step: this.step }
+    return {
+      height: this.height,
+      round: this.round,
+      step: this.step,
+      validators: this.validators,
+      proposer: this.validators.proposer(this.round).address,
+    }
+  }
+
+  /**
+   * Block sync: commits a block fetched from a peer once its commit certificate verifies against
+   * the validators of its height, and moves consensus on to the next height at once. Runs in the
+   * event queue, so it never races a decision of the same height.
+   */
+  catchUp(block: Block, commit: Commit): Promise<CatchUpResult> {
+    return new Promise((resolve) => {
+      this.enqueue(async () => {
+        const next = this.step === 'commit' ? this.height + 1 : this.height
+        if (commit.height < next) return resolve('stale')
+        if (commit.height > next || block.header.height !== commit.height) {
+          return resolve('out-of-order')
+        }
+        const hash = blockHash(block.header)
+        try {
+          verifyCommit(this.opts.clusterId, this.opts.app.validatorSet(next), commit, next, hash)
+        } catch {
+          return resolve('invalid')
+        }
+        if (!this.opts.app.isValidBlock(block)) return resolve('invalid')
+        this.clearTimers()
+        this.step = 'commit'
+        await this.opts.app.commitBlock(block, commit)
+        this.opts.events?.onDecided?.(next, commit.round)
+        await this.enterHeight(next + 1, commit)
+        resolve('applied')
+      })
+    })
   }
 
   /** Hands a message from a peer to the state machine. Invalid messages are dropped. */
@@ -346,6 +389,7 @@ export class TendermintEngine {
     this.clearTimers()
     // Wait out the block time; precommits that arrive meanwhile join the next block's last commit.
     this.schedule(this.opts.timeouts.commitMs, () => {
+      if (this.height !== height) return Promise.resolve()
       const late = this.precommitSet(round).votesFor(hashHex)
       const fuller: Commit =
         late.length > commit.signatures.length

@@ -1,0 +1,117 @@
+import type { Block, Commit } from '../chain/block'
+import type { Clock } from '../clock'
+import type { CatchUpResult, ConsensusNetwork } from '../consensus/engine'
+import type { ConsensusMessage } from '../consensus/messages'
+import type { Logger } from '../logger'
+import { BlockSync } from './blockSync'
+import type { PeerMessage } from './messages'
+import type { PeerLink } from './peerLink'
+import { TxGossip } from './txGossip'
+
+/** What became of a transaction offered by a peer. */
+export type TxIntake = 'added' | 'invalid' | 'rejected'
+
+/** The parts of the node the protocol talks to. */
+export interface ProtocolHost {
+  height(): number
+  decided(height: number): Promise<{ block: Block; commit: Commit } | null>
+  catchUp(block: Block, commit: Commit): Promise<CatchUpResult>
+  receiveConsensus(message: ConsensusMessage): void
+  /** Checks a transaction and adds it to the mempool. */
+  addTx(bytes: Uint8Array): TxIntake
+}
+
+/**
+ * The node's side of the peer protocol: routes each message from a peer to consensus, the
+ * mempool or block sync, relays new transactions, and tells peers the node's height.
+ */
+export class PeerProtocol {
+  readonly consensusNetwork: ConsensusNetwork
+  private readonly gossip: TxGossip
+  private sync: BlockSync | null = null
+  private host: ProtocolHost | null = null
+
+  constructor(
+    private readonly link: PeerLink,
+    private readonly options: { clock: Clock; logger: Logger; blockTimeMs: number },
+  ) {
+    this.consensusNetwork = {
+      broadcast: (message) => link.broadcast({ kind: 'consensus', message }),
+    }
+    this.gossip = new TxGossip(link, options.clock)
+  }
+
+  /** Starts handling peers' messages for `host` (once consensus exists). */
+  attach(host: ProtocolHost): void {
+    this.host = host
+    this.sync = new BlockSync({
+      link: this.link,
+      height: () => host.height(),
+      decided: (h) => host.decided(h),
+      catchUp: (block, commit) => host.catchUp(block, commit),
+      graceMs: 2 * this.options.blockTimeMs + 1000,
+      clock: this.options.clock,
+      logger: this.options.logger,
+    })
+    this.link.onPeerConnected((peer) => this.link.send(peer, this.status()))
+    this.link.onPeerDisconnected((peer) => this.sync?.peerGone(peer))
+    this.link.onMessage((peer, message) => this.route(peer, message))
+  }
+
+  /** Tells every peer the new height (peers behind start syncing from it). */
+  committed(): void {
+    this.link.broadcast(this.status())
+  }
+
+  /** A transaction this node accepted from its own user: relay it. */
+  relay(bytes: Uint8Array): void {
+    this.gossip.firstSeen(bytes)
+    this.gossip.relay(bytes, null)
+  }
+
+  syncProgress(): { syncing: boolean; height: number; target: number } {
+    return this.sync?.progress() ?? { syncing: false, height: 0, target: 0 }
+  }
+
+  stop(): void {
+    this.gossip.stop()
+    this.sync?.stop()
+  }
+
+  private status(): PeerMessage {
+    return {
+      kind: 'status',
+      height: this.host?.height() ?? 0,
+      listenUrl: this.link.listenUrl ?? '',
+    }
+  }
+
+  private route(peer: string, message: PeerMessage): void {
+    const host = this.host!
+    const sync = this.sync!
+    switch (message.kind) {
+      case 'consensus':
+        host.receiveConsensus(message.message)
+        return
+      case 'txs':
+        for (const bytes of message.txs) {
+          if (!this.gossip.firstSeen(bytes)) continue
+          const intake = host.addTx(bytes)
+          if (intake === 'added') this.gossip.relay(bytes, peer)
+          else if (intake === 'invalid') this.link.penalize(peer, 'invalid-transaction')
+        }
+        return
+      case 'status':
+        sync.peerHeight(peer, message.height)
+        return
+      case 'getBlocks':
+        void sync.answer(peer, message.from, message.count).catch((err: unknown) => {
+          this.options.logger.warn('answering a block request failed', { err: String(err) })
+        })
+        return
+      case 'blocks':
+        void sync.receive(peer, message)
+        return
+    }
+  }
+}
