@@ -2,6 +2,8 @@ import { CodedError } from '../shared/errors'
 import { helpCommand, startCommand, statusCommand, USAGE } from './cli/commands'
 import { poolCommand } from './cli/exchangeCommands'
 import { keysCommand } from './cli/keysCommands'
+import { localnetCommand } from './cli/localnetCommand'
+import { networkCommand } from './cli/networkCommands'
 import { txCommand } from './cli/txCommands'
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
@@ -10,6 +12,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
   keys: keysCommand,
   tx: txCommand,
   pool: poolCommand,
+  network: networkCommand,
+  localnet: localnetCommand,
   help: helpCommand,
   '--help': helpCommand,
   '-h': helpCommand,

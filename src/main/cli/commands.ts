@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createJsonLogger } from '../node/logger'
 import { runHeadless } from '../headless/runHeadless'
-import { dataDirOf, intFlag, parseCommand, walletPassword } from './common'
+import { dataDirOf, intFlag, parseCommand, readJsonFile, walletPassword } from './common'
 import { readSecret } from './prompt'
 import { connectToNode } from './rpcClient'
 
@@ -14,6 +14,10 @@ Commands:
            --rpc-port N          port for the UI and RPC (default 0: any free port)
            --block-time-ms N     time between blocks in milliseconds (default 1000)
            --password-file F     unlock the wallet at start (else unlock it in the UI)
+           --network FILE        join the network in FILE (kept in DIR for later starts)
+           --p2p-host HOST       listen for peers on HOST (default 0.0.0.0; kept)
+           --p2p-port N          listen for peers on port N (default 26656; kept)
+           --external-url URL    the ws://host:port other nodes dial (kept)
   status   Ask the running node for its status
            --data-dir DIR        data directory of the running node (default ~/.coherence)
            --json                print one JSON object
@@ -57,6 +61,18 @@ Commands:
            quote --in TOKEN --out TOKEN (--amount-in DECIMAL | --amount-out DECIMAL)
                  [--slippage-bps N] [--data-dir DIR] [--json]
                what a swap would give now, its price impact and minimum received
+  network  Validator networks
+           join-request --out FILE [--name NAME] [--external-url ws://HOST:PORT] [--data-dir DIR]
+               this wallet's public keys and account, for whoever assembles the network
+           create --join FILE [--join FILE …] --cluster-id ID --out FILE [--stake CHR]
+                  [--balance AMOUNT]
+               a network file: genesis with every requester a validator, and seed addresses
+           show [--data-dir DIR] [--json]
+               peers, sync progress and consensus state of the node running on DIR
+  localnet Run a whole network on this machine, one process per validator, until Ctrl-C
+           --dir DIR [--validators N (default 4)] [--base-port P (default 26700)]
+           [--block-time-ms N]
+               creates DIR on first use (wallets, network file) and prints each UI address
   help     Show this text`
 
 /** The built UI, next to the built CLI (out/renderer beside out/main). */
@@ -70,8 +86,19 @@ export async function startCommand(argv: string[]): Promise<number> {
     'rpc-port': { type: 'string' },
     'block-time-ms': { type: 'string' },
     'password-file': { type: 'string' },
+    network: { type: 'string' },
+    'p2p-host': { type: 'string' },
+    'p2p-port': { type: 'string' },
+    'external-url': { type: 'string' },
   })
   const dataDir = dataDirOf(values).root
+  const listen = {
+    ...(values['p2p-host'] === undefined ? {} : { host: values['p2p-host'] }),
+    ...(values['p2p-port'] === undefined
+      ? {}
+      : { port: intFlag(values['p2p-port'], '--p2p-port', 0, 0, 65535) }),
+    ...(values['external-url'] === undefined ? {} : { externalUrl: values['external-url'] }),
+  }
   const rpcPort = intFlag(values['rpc-port'], '--rpc-port', 0, 0, 65535)
   const blockTimeMs = intFlag(values['block-time-ms'], '--block-time-ms', 1000, 10, 600_000)
   const passwordFile = values['password-file']
@@ -82,6 +109,8 @@ export async function startCommand(argv: string[]): Promise<number> {
     blockTimeMs,
     staticDir: builtUiDir(),
     logger,
+    listen,
+    ...(values.network === undefined ? {} : { network: await readJsonFile(values.network) }),
     ...(passwordFile === undefined
       ? {}
       : { password: await readSecret(walletPassword(passwordFile)) }),

@@ -86,6 +86,16 @@ export async function readInputFile(file: string): Promise<string> {
   }
 }
 
+/** The JSON in an input file; ERR_FILE_READ when it cannot be read or is not JSON. */
+export async function readJsonFile(file: string): Promise<unknown> {
+  const text = await readInputFile(file)
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new CliFileError('ERR_FILE_READ', `${file} is not JSON`)
+  }
+}
+
 /** Fails early, before any password is asked, if --out names an existing file. */
 export async function assertAbsent(file: string): Promise<void> {
   const exists = await access(file).then(
@@ -173,4 +183,19 @@ export function walletPassword(file: string | undefined): SecretSource {
 /** Unlocks the wallet with its password from --password-file or the terminal. */
 export async function unlock(wallet: Wallet, passwordFile: string | undefined): Promise<void> {
   await wallet.unlock(await readSecret(walletPassword(passwordFile)))
+}
+
+/** A command made of subcommands (`keys new`, `network create`…), each taking the rest of argv. */
+export function withSubcommands(
+  group: string,
+  table: Record<string, (argv: string[]) => Promise<number>>,
+): (argv: string[]) => Promise<number> {
+  return (argv) => {
+    const [name, ...rest] = argv
+    const command = name === undefined ? undefined : table[name]
+    if (!command) {
+      throw new CliError('ERR_USAGE', `${group} needs one of: ${Object.keys(table).join(', ')}`)
+    }
+    return command(rest)
+  }
 }

@@ -21,6 +21,7 @@ import {
   unlock,
   walletPassword,
   withDataDirLock,
+  withSubcommands,
   withWallet,
   writeNewFile,
 } from './common'
@@ -31,7 +32,6 @@ import {
   readSecret,
   type SecretSource,
 } from './prompt'
-import { CliError } from './rpcClient'
 import { signTxCommand } from './txCommands'
 
 /** Creates a wallet under the data directory's lock and returns it locked. */
@@ -299,12 +299,4 @@ const KEYS_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 }
 
 /** `coherence keys <subcommand>`: the wallet from the command line. */
-export async function keysCommand(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv
-  const command = name === undefined ? undefined : KEYS_COMMANDS[name]
-  if (!command) {
-    const known = Object.keys(KEYS_COMMANDS).join(', ')
-    throw new CliError('ERR_USAGE', `keys needs one of: ${known}`)
-  }
-  return command(rest)
-}
+export const keysCommand = withSubcommands('keys', KEYS_COMMANDS)

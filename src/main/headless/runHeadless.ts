@@ -2,6 +2,7 @@ import { createDispatcher } from '../ipc/dispatcher'
 import { createHandlers } from '../ipc/handlers'
 import { NodeHost, PASSWORD_IS_CONFIRMATION } from '../host/nodeHost'
 import type { Logger } from '../node/logger'
+import type { ListenConfig } from '../host/networkSetup'
 import { startRpcServer } from './rpcServer'
 
 export interface HeadlessOptions {
@@ -12,6 +13,9 @@ export interface HeadlessOptions {
   readonly logger: Logger
   /** Unlocks the wallet at start, so the validator runs unattended. */
   readonly password?: string
+  /** A network file's content to join, and where to listen for its peers. */
+  readonly network?: unknown
+  readonly listen?: Partial<ListenConfig>
 }
 
 export interface HeadlessNode {
@@ -31,6 +35,8 @@ export async function runHeadless(options: HeadlessOptions): Promise<HeadlessNod
     logger: options.logger,
     // In headless mode the password sent with a spend is the person's confirmation.
     spendConfirmer: PASSWORD_IS_CONFIRMATION,
+    ...(options.network === undefined ? {} : { network: options.network }),
+    ...(options.listen ? { listen: options.listen } : {}),
   })
   let server
   try {

@@ -29,7 +29,11 @@ import {
 } from '../node/ledger/txFile'
 import { encodeTx } from '../node/ledger/tx'
 import { ChainStore } from '../node/storage/store'
-import type { Clock } from '../node/clock'
+import { systemClock, type Clock } from '../node/clock'
+import { genesisHash } from '../node/chain/genesis'
+import type { Network } from '../node/p2p/networkFile'
+import { PeerManager } from '../node/p2p/peerManager'
+import { importNetwork, listenConfig, loadNetwork, type ListenConfig } from './networkSetup'
 
 export type HostErrorCode =
   | 'ERR_NODE_NOT_RUNNING'
@@ -60,6 +64,10 @@ export interface NodeHostOptions {
   readonly clock?: Clock
   /** KDF cost and idle clock of the wallet; the idle time itself comes from the settings file. */
   readonly wallet?: Pick<WalletOptions, 'kdf' | 'clock'>
+  /** A network file's content to join (kept in the data directory for later starts). */
+  readonly network?: unknown
+  /** Changes to where the node listens for peers (kept for later starts). */
+  readonly listen?: Partial<ListenConfig>
 }
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
@@ -80,6 +88,7 @@ function idleMs(minutes: number): number {
  */
 export class NodeHost {
   private node: CoherenceNode | null = null
+  private peers: PeerManager | null = null
   private pendingMnemonic: string | null = null
   private readonly listeners = new Set<Emit>()
   private unsubscribeNode: (() => void) | null = null
@@ -98,6 +107,7 @@ export class NodeHost {
     await ensurePrivateDir(layout.root)
     const store = await ChainStore.open(layout.db)
     try {
+      if (options.network !== undefined) await importNetwork(layout, options.network)
       const settings = await readSettings(layout.settings)
       const host = new NodeHost(options, layout, store, null, settings)
       if (await Wallet.exists(layout.wallet)) {
@@ -352,15 +362,25 @@ export class NodeHost {
 
   private async startNode(): Promise<void> {
     const wallet = this.requireWallet()
-    this.node = await CoherenceNode.start({
-      dataDir: this.layout.root,
-      store: this.store,
-      consensusSigner: wallet.detachedSigner('consensus'),
-      accountPublicKey: wallet.publicKey('account', 0),
-      blockTimeMs: this.options.blockTimeMs,
-      logger: this.options.logger,
-      ...(this.options.clock ? { clock: this.options.clock } : {}),
-    })
+    const network = await loadNetwork(this.layout)
+    const peers = network ? await this.startPeers(network, wallet) : null
+    try {
+      this.node = await CoherenceNode.start({
+        dataDir: this.layout.root,
+        store: this.store,
+        consensusSigner: wallet.detachedSigner('consensus'),
+        accountPublicKey: wallet.publicKey('account', 0),
+        blockTimeMs: this.options.blockTimeMs,
+        logger: this.options.logger,
+        ...(this.options.clock ? { clock: this.options.clock } : {}),
+        ...(network ? { genesis: network.genesis } : {}),
+        ...(peers ? { peers } : {}),
+      })
+    } catch (err) {
+      await peers?.close()
+      throw err
+    }
+    this.peers = peers
     const node = this.node
     this.unsubscribeNode = node.onBlock((committed) => {
       this.emit('BlockCommitted', summarize(committed.block))
@@ -369,11 +389,28 @@ export class NodeHost {
     this.emitStatus()
   }
 
+  /** Peers of the network: the handshake proves the wallet's identity key. */
+  private async startPeers(network: Network, wallet: Wallet): Promise<PeerManager> {
+    const identity = wallet.detachedSigner('identity')
+    const listen = await listenConfig(this.layout, this.options.listen)
+    return PeerManager.start({
+      identity: { publicKey: identity.publicKey(), sign: (m) => identity.sign(m) },
+      prologue: genesisHash(network.genesis),
+      listen: { host: listen.host, port: listen.port },
+      ...(listen.externalUrl ? { externalUrl: listen.externalUrl } : {}),
+      seeds: network.seeds,
+      clock: this.options.clock ?? systemClock,
+      logger: this.options.logger.child({ module: 'peers' }),
+    })
+  }
+
   /** Stops the node, locks the wallet and releases the data directory. */
   async stop(): Promise<void> {
     this.unsubscribeNode?.()
     await this.node?.stop()
     this.node = null
+    await this.peers?.close()
+    this.peers = null
     this.wallet?.lock()
     await this.store.close()
   }

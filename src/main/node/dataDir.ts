@@ -12,6 +12,10 @@ export interface DataDirLayout {
   readonly settings: string
   /** Port and access token of the running node's local RPC (mode 0600). */
   readonly rpc: string
+  /** The network file this node joined (genesis and seeds); absent for a lone devnet. */
+  readonly network: string
+  /** Where the node listens for peers and the address it tells them. */
+  readonly p2p: string
 }
 
 export function dataDirLayout(root: string): DataDirLayout {
@@ -22,6 +26,8 @@ export function dataDirLayout(root: string): DataDirLayout {
     wallet: join(root, 'wallet'),
     settings: join(root, 'settings.json'),
     rpc: join(root, 'rpc.json'),
+    network: join(root, 'network.json'),
+    p2p: join(root, 'p2p.json'),
   }
 }
 

@@ -22,7 +22,7 @@ import type { Balances } from '../../shared/tokens'
 import type { Signer } from '../keys/signer'
 import { blockHash, type Block } from './chain/block'
 import { Chain, type CommittedBlock } from './chain/chain'
-import { genesisToFile, parseGenesis, type Genesis } from './chain/genesis'
+import { genesisHash, genesisToFile, parseGenesis, type Genesis } from './chain/genesis'
 import { systemClock, type Clock } from './clock'
 import { DEFAULT_TIMEOUTS, TendermintEngine, type ConsensusTimeouts } from './consensus/engine'
 import type { ConsensusMessage } from './consensus/messages'
@@ -41,7 +41,7 @@ import { LedgerError } from './ledger/errors'
 import { Mempool } from './mempool/mempool'
 import type { ChainStore } from './storage/store'
 
-export type NodeErrorCode = 'ERR_NOT_FOUND' | 'ERR_NODE_STOPPED'
+export type NodeErrorCode = 'ERR_NOT_FOUND' | 'ERR_NODE_STOPPED' | 'ERR_WRONG_NETWORK'
 export class NodeError extends CodedError<NodeErrorCode> {}
 
 export interface NodeOptions {
@@ -124,15 +124,12 @@ export class CoherenceNode {
     const clock = options.clock ?? systemClock
     const layout = dataDirLayout(options.dataDir)
     const { store, consensusSigner } = options
-    const genesis = await loadOrCreateGenesis(
-      layout,
-      () =>
-        options.genesis ??
-        createDevnetGenesis({
-          consensusPublicKey: consensusSigner.publicKey(),
-          accountPublicKey: options.accountPublicKey,
-          time: clock.now(),
-        }),
+    const genesis = await loadOrCreateGenesis(layout, options.genesis, () =>
+      createDevnetGenesis({
+        consensusPublicKey: consensusSigner.publicKey(),
+        accountPublicKey: options.accountPublicKey,
+        time: clock.now(),
+      }),
     )
     const mempool = new Mempool(genesis.clusterId, options.mempoolSize ?? 50_000)
     const logger = options.logger
@@ -378,13 +375,21 @@ export function summarize(block: Block): BlockSummary {
   }
 }
 
-async function loadOrCreateGenesis(layout: DataDirLayout, create: () => Genesis): Promise<Genesis> {
+/**
+ * The genesis of the data directory, written on first start (`given`, else a new devnet). A data
+ * directory belongs to one cluster for good: a different `given` genesis is refused.
+ */
+async function loadOrCreateGenesis(
+  layout: DataDirLayout,
+  given: Genesis | undefined,
+  createDevnet: () => Genesis,
+): Promise<Genesis> {
   let text: string
   try {
     text = await readFile(layout.genesis, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-    const genesis = create()
+    const genesis = given ?? createDevnet()
     await writeFileAtomic(
       layout.genesis,
       new TextEncoder().encode(JSON.stringify(genesisToFile(genesis), null, 2) + '\n'),
@@ -397,5 +402,12 @@ async function loadOrCreateGenesis(layout: DataDirLayout, create: () => Genesis)
   } catch {
     throw new LedgerError('ERR_BAD_GENESIS', `${layout.genesis} is not valid JSON`)
   }
-  return parseGenesis(json)
+  const stored = parseGenesis(json)
+  if (given && !bytesEqual(genesisHash(given), genesisHash(stored))) {
+    throw new NodeError(
+      'ERR_WRONG_NETWORK',
+      `${layout.root} belongs to cluster ${stored.clusterId}; use another data directory`,
+    )
+  }
+  return stored
 }

@@ -36,6 +36,8 @@ export interface PeerManagerOptions {
   readonly prologue: Uint8Array
   /** Where to listen; null for a node that only dials out. */
   readonly listen: { host: string; port: number } | null
+  /** The address other nodes should dial (e.g. a public name); the listening address if absent. */
+  readonly externalUrl?: string
   /** Addresses to start from (the network file's seeds). */
   readonly seeds: readonly { id: string; url: string }[]
   readonly maxPeers?: number
@@ -96,7 +98,7 @@ export class PeerManager implements PeerLink {
   }
 
   get listenUrl(): string | null {
-    return this.server?.url ?? null
+    return this.server ? (this.options.externalUrl ?? this.server.url) : null
   }
 
   send(peerId: string, message: PeerMessage): void {
