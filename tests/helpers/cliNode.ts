@@ -10,7 +10,7 @@ import { dataDirLayout } from '../../src/main/node/dataDir'
 
 /** The project folder: tests/helpers is two levels below it. */
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..')
-const CLI = join(PROJECT_ROOT, 'bin', 'coherence.js')
+export const CLI = join(PROJECT_ROOT, 'bin', 'coherence.js')
 
 const UI_URL_LINE = /Open the UI: (http:\/\/127\.0\.0\.1:(\d+)\/#token=([A-Za-z0-9_-]+))/
 /** Only the tail of the node's output is kept, for error messages. */
