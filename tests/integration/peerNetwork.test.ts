@@ -7,7 +7,7 @@ import { blockHash } from '../../src/main/node/chain/block'
 import { genesisHash } from '../../src/main/node/chain/genesis'
 import { silentLogger } from '../../src/main/node/logger'
 import { CoherenceNode } from '../../src/main/node/node'
-import { encodePeerMessage } from '../../src/main/node/p2p/messages'
+import { decodePeerMessage, encodePeerMessage } from '../../src/main/node/p2p/messages'
 import { assembleNetwork, type Network } from '../../src/main/node/p2p/networkFile'
 import { PeerManager } from '../../src/main/node/p2p/peerManager'
 import { systemClock } from '../../src/main/node/clock'
@@ -176,7 +176,7 @@ describe('validators joined by real Noise/WebSocket peers', () => {
     expect(sync.target).toBeGreaterThanOrEqual(h - 1)
   })
 
-  it('scores down a peer that relays a forged transaction, and drops one that sends garbage', async () => {
+  it('scores down a peer that relays forged transactions or votes, and drops one that sends garbage', async () => {
     const target = running[0]!
     const intruder = member()
     const dial = (): Promise<PeerConnection> =>
@@ -207,6 +207,27 @@ describe('validators joined by real Noise/WebSocket peers', () => {
       'the score to fall',
     )
 
+    // A vote in a validator's name that it never signed.
+    const height = target.node.chain.height + 1
+    connection.send(
+      encodePeerMessage({
+        kind: 'consensus',
+        message: {
+          kind: 'vote',
+          vote: {
+            body: { type: 1, height, round: 0, blockHash: null },
+            validator: validators[1]!.consensus.address,
+            signature: new Uint8Array(64).fill(7),
+          },
+        },
+      }),
+    )
+    await waitFor(
+      () => ((target.peers.peers().find((p) => p.id === id)?.score ?? 0) <= -60 ? true : undefined),
+      5_000,
+      'the forged vote to cost the intruder',
+    )
+
     const closed = new Promise<PeerError>((resolve) => connection.onClose(resolve))
     connection.send(new Uint8Array([0xff, 0x00, 0x01]))
     await closed
@@ -218,6 +239,51 @@ describe('validators joined by real Noise/WebSocket peers', () => {
     // The chain did not notice.
     const before = target.node.chain.height
     await waitFor(() => (target.node.chain.height > before ? true : undefined), 10_000, 'progress')
+  })
+
+  it('bans a peer that answers block sync with a block its validators never signed', async () => {
+    const target = running[0]!
+    const liar = member()
+    const connection = await dialPeer(target.peers.listenUrl!, {
+      identity: { publicKey: liar.identity.publicKey(), sign: (b) => liar.identity.sign(b) },
+      prologue: genesisHash(network.genesis),
+      logger: silentLogger,
+    })
+    const tip = (await target.node.chain.block(target.node.chain.height))!
+    const requested = new Promise<number>((resolve) => {
+      connection.onMessage((bytes) => {
+        const message = decodePeerMessage(bytes)
+        if (message.kind !== 'getBlocks') return
+        const header = { ...tip.header, height: message.from }
+        const commit = {
+          height: message.from,
+          round: 0,
+          blockHash: blockHash(header),
+          signatures: [{ validator: liar.consensus.address, signature: new Uint8Array(64) }],
+        }
+        connection.send(
+          encodePeerMessage({ kind: 'blocks', blocks: [{ block: { ...tip, header }, commit }] }),
+        )
+        resolve(message.from)
+      })
+    })
+    const closed = new Promise<PeerError>((resolve) => connection.onClose(resolve))
+    // Claim to be far ahead, so the target asks this peer for blocks.
+    connection.send(
+      encodePeerMessage({ kind: 'status', height: tip.header.height + 1000, listenUrl: '' }),
+    )
+    const from = await requested
+    await closed
+    expect(target.node.chain.height).toBeGreaterThanOrEqual(from - 1)
+    const stored = await target.node.chain.block(from)
+    if (stored) expect(stored.header.proposer).not.toEqual(liar.consensus.address)
+    // Banned: a new connection is dropped at once.
+    const again = await dialPeer(target.peers.listenUrl!, {
+      identity: { publicKey: liar.identity.publicKey(), sign: (b) => liar.identity.sign(b) },
+      prologue: genesisHash(network.genesis),
+      logger: silentLogger,
+    })
+    await new Promise<PeerError>((resolve) => again.onClose(resolve))
   })
 
   it('refuses a node of another cluster in the handshake', async () => {

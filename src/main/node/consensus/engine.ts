@@ -67,6 +67,9 @@ export const DEFAULT_TIMEOUTS: ConsensusTimeouts = {
 
 export type Step = 'propose' | 'prevote' | 'precommit' | 'commit'
 
+/** Called when a peer's message turns out forged. */
+export type ForgedReport = () => void
+
 /** What became of a block offered by block sync. */
 export type CatchUpResult = 'applied' | 'stale' | 'out-of-order' | 'invalid'
 
@@ -117,7 +120,7 @@ export class TendermintEngine {
   private prevotes = new Map<number, RoundVoteSet>()
   private precommits = new Map<number, RoundVoteSet>()
   private firedOnce = new Set<string>()
-  private nextHeightBuffer: ConsensusMessage[] = []
+  private nextHeightBuffer: { message: ConsensusMessage; forged: ForgedReport }[] = []
   /** What this validator sent at the current height, re-sent on every gossip tick. */
   private ownMessages: ConsensusMessage[] = []
   /** Heights for which a decision was sent to lagging peers in this gossip period. */
@@ -258,10 +261,13 @@ export class TendermintEngine {
     })
   }
 
-  /** Hands a message from a peer to the state machine. Invalid messages are dropped. */
-  receive(message: ConsensusMessage): void {
+  /**
+   * Hands a message from a peer to the state machine. Invalid messages are dropped; `forged` is
+   * called for one whose signature or commit does not verify (no honest peer relays those).
+   */
+  receive(message: ConsensusMessage, forged: ForgedReport = () => {}): void {
     this.enqueue(async () => {
-      this.ingest(message)
+      this.ingest(message, forged)
       await this.applyRules()
     })
   }
@@ -305,7 +311,7 @@ export class TendermintEngine {
     await this.startRound(round)
     const buffered = this.nextHeightBuffer
     this.nextHeightBuffer = []
-    for (const m of buffered) this.ingest(m)
+    for (const { message, forged } of buffered) this.ingest(message, forged)
     await this.applyRules()
   }
 
@@ -534,9 +540,9 @@ export class TendermintEngine {
   // ---- message intake ------------------------------------------------------------------------
 
   /** Checks a message and records it; never throws for bad input from peers. */
-  private ingest(message: ConsensusMessage): void {
+  private ingest(message: ConsensusMessage, forged: ForgedReport = () => {}): void {
     if (message.kind === 'decision') {
-      this.enqueue(() => this.ingestDecision(message.block, message.commit))
+      this.enqueue(() => this.ingestDecision(message.block, message.commit, forged))
       return
     }
     const height = message.kind === 'proposal' ? message.body.height : message.vote.body.height
@@ -547,12 +553,12 @@ export class TendermintEngine {
     }
     if (height === this.height + 1) {
       if (this.nextHeightBuffer.length < MAX_BUFFERED_NEXT_HEIGHT)
-        this.nextHeightBuffer.push(message)
+        this.nextHeightBuffer.push({ message, forged })
       return
     }
     if (height !== this.height || round > this.round + MAX_ROUNDS_AHEAD) return
-    if (message.kind === 'proposal') this.ingestProposal(message)
-    else this.ingestVote(message.vote)
+    if (message.kind === 'proposal') this.ingestProposal(message, forged)
+    else this.ingestVote(message.vote, forged)
   }
 
   /** A peer still works on a height this node decided: send it the block and its commit. */
@@ -564,13 +570,14 @@ export class TendermintEngine {
   }
 
   /** The decision of the current height, certified by more than 2/3 of its validators. */
-  private async ingestDecision(block: Block, commit: Commit): Promise<void> {
+  private async ingestDecision(block: Block, commit: Commit, forged: ForgedReport): Promise<void> {
     if (this.step === 'commit' || commit.height !== this.height) return
     const hash = blockHash(block.header)
     try {
       verifyCommit(this.opts.clusterId, this.validators, commit, this.height, hash)
     } catch {
       this.opts.logger.warn('dropping a decision with an invalid commit', { height: commit.height })
+      forged()
       return
     }
     if (!this.opts.app.isValidBlock(block)) return
@@ -578,7 +585,7 @@ export class TendermintEngine {
     await this.commitDecided(block, commit, toHex(hash))
   }
 
-  private ingestProposal(message: ProposalMessage): void {
+  private ingestProposal(message: ProposalMessage, forged: ForgedReport): void {
     const { body, block, signature } = message
     if (this.proposals.has(body.round)) return
     const proposer = this.validators.proposer(body.round)
@@ -586,6 +593,7 @@ export class TendermintEngine {
       !ed25519Verify(proposer.publicKey, proposalSignBytes(this.opts.clusterId, body), signature)
     ) {
       this.opts.logger.warn('dropping proposal with a bad signature', { round: body.round })
+      forged()
       return
     }
     const hash = blockHash(block.header)
@@ -595,7 +603,7 @@ export class TendermintEngine {
     this.proposals.set(body.round, { round: body.round, polRound, block, hashHex: toHex(hash) })
   }
 
-  private ingestVote(vote: SignedVote): void {
+  private ingestVote(vote: SignedVote, forged: ForgedReport = () => {}): void {
     const index = this.validators.indexOf(vote.validator)
     if (index < 0) return
     const { type } = vote.body
@@ -614,6 +622,7 @@ export class TendermintEngine {
       )
     ) {
       this.opts.logger.warn('dropping vote with a bad signature')
+      forged()
       return
     }
     const evidence = set.add(vote, index)

@@ -5,6 +5,7 @@ import type { PeerMessage } from './messages'
 export type Offence =
   | 'malformed'
   | 'invalid-transaction'
+  | 'forged-consensus'
   | 'invalid-blocks'
   | 'unrequested-blocks'
   | 'sync-timeout'
@@ -17,6 +18,8 @@ export const PENALTIES: Record<Offence, number> = {
   'invalid-transaction': 10,
   // Blocks whose commit or content does not verify: a forgery.
   'invalid-blocks': 100,
+  // A proposal, vote or decision whose signature or commit does not verify.
+  'forged-consensus': 50,
   'unrequested-blocks': 10,
   // A peer may just be slow; several timeouts in a row add up.
   'sync-timeout': 5,

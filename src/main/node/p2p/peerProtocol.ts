@@ -16,7 +16,8 @@ export interface ProtocolHost {
   height(): number
   decided(height: number): Promise<{ block: Block; commit: Commit } | null>
   catchUp(block: Block, commit: Commit): Promise<CatchUpResult>
-  receiveConsensus(message: ConsensusMessage): void
+  /** `forged` is called if the message's signature or commit does not verify. */
+  receiveConsensus(message: ConsensusMessage, forged: () => void): void
   /** Checks a transaction and adds it to the mempool. */
   addTx(bytes: Uint8Array): TxIntake
 }
@@ -91,7 +92,7 @@ export class PeerProtocol {
     const sync = this.sync!
     switch (message.kind) {
       case 'consensus':
-        host.receiveConsensus(message.message)
+        host.receiveConsensus(message.message, () => this.link.penalize(peer, 'forged-consensus'))
         return
       case 'txs':
         for (const bytes of message.txs) {
