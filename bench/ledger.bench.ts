@@ -8,6 +8,7 @@ import { endBlock } from '../src/main/node/cee/poolRules'
 import { addressOf, ed25519Verify } from '../src/main/node/crypto'
 import { DEVNET_POOL_WEIGHTS } from '../src/main/node/devnet'
 import { applyTx, type TxContext } from '../src/main/node/ledger/rules'
+import { DEFAULT_STAKING_PARAMS } from '../src/main/node/ledger/staking'
 import { LedgerState } from '../src/main/node/ledger/state'
 import { txSignBytes, type Action, type SignedTx } from '../src/main/node/ledger/tx'
 
@@ -55,7 +56,11 @@ function measure(name: string, count: number, action: (i: number) => Action): vo
       signature: new Uint8Array(64),
     })
   }
-  const ctx: TxContext = { params: { minFee: FEE }, feeRecipient: addresses[0]!, height: 1 }
+  const ctx: TxContext = {
+    params: { minFee: FEE, ...DEFAULT_STAKING_PARAMS },
+    feeRecipient: addresses[0]!,
+    height: 1,
+  }
   let failed = 0
   const start = process.hrtime.bigint()
   for (let b = 0; b < count; b += BLOCK_SIZE) {

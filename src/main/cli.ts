@@ -4,6 +4,7 @@ import { poolCommand } from './cli/exchangeCommands'
 import { keysCommand } from './cli/keysCommands'
 import { localnetCommand } from './cli/localnetCommand'
 import { networkCommand } from './cli/networkCommands'
+import { stakingCommand } from './cli/stakingCommands'
 import { txCommand } from './cli/txCommands'
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
   keys: keysCommand,
   tx: txCommand,
   pool: poolCommand,
+  staking: stakingCommand,
   network: networkCommand,
   localnet: localnetCommand,
   help: helpCommand,

@@ -5,7 +5,9 @@ import { registerIpc, sendEvent } from './ipc/electronRegistrar'
 import { createHandlers } from './ipc/handlers'
 import { NodeHost } from './host/nodeHost'
 import { createJsonLogger } from './node/logger'
+import { alertNotifier } from './app/alertNotifications'
 import { openSettings } from './app/settings'
+import type { EventPayload } from '../shared/ipc/contract'
 import { nativeSpendConfirmer } from './app/spendDialog'
 import { unlockMemory } from './app/unlockMemory'
 import { createMainWindow, rendererUrl } from './app/window'
@@ -40,8 +42,10 @@ async function startApp(): Promise<void> {
     rendererUrl(),
     createDispatcher(createHandlers(host, memory)),
   )
+  const notify = alertNotifier()
   const unsubscribe = host.subscribe((event, payload) => {
     if (window) sendEvent(window, event, payload)
+    if (event === 'Alerts') notify(payload as EventPayload<'Alerts'>)
   })
   window.on('closed', () => {
     window = null

@@ -23,5 +23,9 @@ export function describeAction(a: ActionReviewDto): string {
       return `Remove ${formatAmount(BigInt(a.shares))} pool shares for at least ${triple(a.minAmounts)}`
     case 'exitSingle':
       return `Remove ${formatAmount(BigInt(a.shares))} pool shares for at least ${amount(a.minAmount, a.token)}`
+    case 'stake':
+      return `Stake ${amount(a.amount, 'CHR')} on validator key ${a.validator}`
+    case 'unstake':
+      return `Unstake ${amount(a.amount, 'CHR')} from validator key ${a.validator} (returned after the unbonding period)`
   }
 }

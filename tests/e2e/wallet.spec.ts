@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { expect, test, type Page } from '@playwright/test'
 import { runCli, startCliNode, type CliNode } from '../helpers/cliNode'
+import { chooseDevnet } from '../helpers/onboarding'
 import { screenshot } from '../helpers/screenshot'
 
 /** Creating, unlocking and exporting each run scrypt (n=2^18): seconds on a busy machine. */
@@ -57,6 +58,7 @@ test('onboarding creates a wallet, the node starts, lock/unlock and keystore exp
   await expect(page.getByTestId('wallet-state')).toHaveText('not set up')
 
   // Create: the 24 words, in a numbered grid.
+  await chooseDevnet(page)
   await page.getByRole('button', { name: /Create new wallet/ }).click()
   await expect(page.getByTestId(`mnemonic-word-${WORD_COUNT}`)).toBeVisible()
   await expect(page.getByTestId(`mnemonic-word-${WORD_COUNT + 1}`)).toHaveCount(0)

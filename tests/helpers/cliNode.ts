@@ -30,6 +30,8 @@ export interface CliNodeOptions {
    * onboarding in the UI.
    */
   readonly password?: string | null
+  /** More flags for `coherence start`. */
+  readonly extraArgs?: readonly string[]
 }
 
 /** The wallet password test nodes use unless told otherwise. */
@@ -44,6 +46,8 @@ export interface CliNode {
   readonly port: number
   readonly token: string
   readonly process: ChildProcess
+  /** What the node printed up to its UI address. */
+  readonly startOutput: string
   /** The node's stderr so far (its log), truncated to the last few kilobytes. */
   stderr(): string
   /** Stops the node with SIGINT (SIGKILL after 5 s); resolves to its exit code. */
@@ -79,6 +83,7 @@ export async function startCliNode(options: CliNodeOptions = {}): Promise<CliNod
       '--block-time-ms',
       String(options.blockTimeMs ?? 300),
       ...passwordArgs,
+      ...(options.extraArgs ?? []),
     ],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   )
@@ -137,6 +142,7 @@ export async function startCliNode(options: CliNodeOptions = {}): Promise<CliNod
     port: Number(portText),
     token,
     process: child,
+    startOutput: stdout,
     stderr: () => stderr,
     stop,
     removeDataDir,

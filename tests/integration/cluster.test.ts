@@ -4,34 +4,15 @@ import { toHex } from '../../src/shared/encoding'
 import { ONE_TOKEN } from '../../src/shared/tokens'
 import type { Genesis } from '../../src/main/node/chain/genesis'
 import { blockHash } from '../../src/main/node/chain/block'
-import type { ConsensusMessage } from '../../src/main/node/consensus/messages'
 import { addressOf } from '../../src/main/node/crypto'
 import { DEVNET_POOL_WEIGHTS } from '../../src/main/node/devnet'
+import { DEFAULT_STAKING_PARAMS } from '../../src/main/node/ledger/staking'
 import { silentLogger } from '../../src/main/node/logger'
-import { CoherenceNode, type NodeNetwork } from '../../src/main/node/node'
+import { CoherenceNode } from '../../src/main/node/node'
 import { ChainStore } from '../../src/main/node/storage/store'
+import { MessageBus } from '../helpers/messageBus'
 import { tempDir, waitFor } from '../helpers/tempDir'
 import { testSigner } from '../helpers/txs'
-
-/** Delivers every message to every other member, asynchronously; a stopped member gets none. */
-class MessageBus {
-  private readonly receivers = new Map<number, (m: ConsensusMessage) => void>()
-
-  join(index: number): NodeNetwork {
-    return {
-      broadcast: (message) => {
-        for (const [i, receive] of this.receivers) {
-          if (i !== index) setImmediate(() => this.receivers.get(i) === receive && receive(message))
-        }
-      },
-      onMessage: (receive) => this.receivers.set(index, receive),
-    }
-  }
-
-  leave(index: number): void {
-    this.receivers.delete(index)
-  }
-}
 
 const VALIDATORS = 4
 const signers = Array.from({ length: VALIDATORS }, () => testSigner())
@@ -40,7 +21,12 @@ const genesis: Genesis = {
   clusterId: 'cluster-test',
   genesisTime: Date.now(),
   minFee: ONE_TOKEN / 1000n,
-  validators: signers.map((s) => ({ publicKey: s.publicKey(), power: 10n * ONE_TOKEN })),
+  ...DEFAULT_STAKING_PARAMS,
+  validators: signers.map((s) => ({
+    publicKey: s.publicKey(),
+    power: 10n * ONE_TOKEN,
+    owner: addressOf(account.publicKey()),
+  })),
   accounts: [
     { address: addressOf(account.publicKey()), balances: [ONE_TOKEN, ONE_TOKEN, ONE_TOKEN] },
   ],

@@ -39,23 +39,64 @@ describe('coherence localnet: four validator processes over real sockets', () =>
     await net?.stop()
   }, 60_000)
 
-  it('reaches the same hashes on all four', async () => {
+  it('reaches the same hashes on all four, with every KPI on target after 60 blocks', async () => {
     await waitForHeight(net, VALIDATORS, 5, 'height 5 on all')
     await expectSameHashes(net, [0, 1, 2, 3], 5)
+    await waitForHeight(net, VALIDATORS, 62, 'height 62 on all')
+    for (let i = 0; i < VALIDATORS; i++) {
+      const kpis = await net.call(i, 'monitor.kpis', {})
+      expect(kpis.coherenceScore.value, `validator ${i}`).toBeGreaterThanOrEqual(0.97)
+      expect(kpis.entropyRate.value, `validator ${i}`).toBeLessThanOrEqual(0.002)
+      expect(kpis.hInternal.value, `validator ${i}`).toBeGreaterThanOrEqual(0.98)
+      expect(kpis.validators).toHaveLength(VALIDATORS)
+      for (const v of kpis.validators) expect(v.hInternal).toBeGreaterThanOrEqual(0.98)
+      expect((await net.call(i, 'monitor.alerts', {})).active).toEqual([])
+    }
     const consensus = await net.call(0, 'node.consensus', {})
     expect(consensus.validators).toHaveLength(VALIDATORS)
     const network = await net.call(0, 'node.network', {})
     expect(network.peers).toHaveLength(VALIDATORS - 1)
   })
 
-  it('goes on without one; the restarted one catches up to identical hashes', async () => {
+  it('goes on without one, which the monitor reports; the restarted one catches up', async () => {
+    const stopped = (await net.call(3, 'node.status', {})).validatorAddress
+    const alertId = `validator.missing:${stopped}`
+    const hOf = async (): Promise<number | null> =>
+      (await net.call(0, 'monitor.kpis', {})).validators.find((v) => v.address === stopped)!
+        .hInternal
+    const scoreBefore = (await net.call(0, 'monitor.kpis', {})).coherenceScore.value!
+    const hBefore = (await hOf())!
     await net.kill(3)
     const at = (await minLiveHeight(net, 3))!
-    await waitForHeight(net, 3, at + 3, 'three validators to go on')
+    // The others see the missing signatures within a few blocks.
+    await waitFor(
+      async () =>
+        (await net.call(0, 'monitor.alerts', {})).active.some((a) => a.id === alertId) || undefined,
+      30_000,
+      'the missing-validator alert',
+    )
+    expect((await minLiveHeight(net, 3))!).toBeLessThanOrEqual(at + 8)
+    await waitForHeight(net, 3, at + 12, 'three validators to go on')
+    const kpis = await net.call(0, 'monitor.kpis', {})
+    expect(kpis.coherenceScore.value!).toBeLessThan(scoreBefore)
+    // Each block without it moves the score a quarter of the way to 0.75 over the window.
+    expect(kpis.recentPsi[0]!.psi).toBe(0.75)
+    expect((await hOf())!).toBeLessThan(hBefore)
+
     await net.restart(3)
     const target = (await minLiveHeight(net, 3))! + 2
     await waitForHeight(net, VALIDATORS, target, 'the restarted validator to catch up')
     await expectSameHashes(net, [0, 1, 2, 3], target)
+    await waitFor(
+      async () =>
+        (await net.call(0, 'monitor.alerts', {})).active.some((a) => a.id === alertId)
+          ? undefined
+          : true,
+      30_000,
+      'the alert to clear',
+    )
+    const history = (await net.call(0, 'monitor.alerts', {})).history
+    expect(history.find((a) => a.id === alertId)?.clearedAt).not.toBeNull()
   })
 
   it('commits nothing with two of four down, and resumes when one comes back', async () => {

@@ -8,7 +8,7 @@ import { genesisHash } from '../../src/main/node/chain/genesis'
 import { silentLogger } from '../../src/main/node/logger'
 import { CoherenceNode } from '../../src/main/node/node'
 import { decodePeerMessage, encodePeerMessage } from '../../src/main/node/p2p/messages'
-import { assembleNetwork, type Network } from '../../src/main/node/p2p/networkFile'
+import type { Network } from '../../src/main/node/p2p/networkFile'
 import { PeerManager } from '../../src/main/node/p2p/peerManager'
 import { systemClock } from '../../src/main/node/clock'
 import { ChainStore } from '../../src/main/node/storage/store'
@@ -16,39 +16,12 @@ import { dialPeer } from '../../src/main/node/transport/dialPeer'
 import type { PeerConnection } from '../../src/main/node/transport/peerConnection'
 import type { PeerError } from '../../src/main/node/transport/peerError'
 import { tempDir, waitFor } from '../helpers/tempDir'
+import { member, testNetwork, type Member } from '../helpers/testNetwork'
 import { signedTransfer, testSigner, txHex } from '../helpers/txs'
-
-type TestSigner = ReturnType<typeof testSigner>
-
-interface Member {
-  readonly consensus: TestSigner
-  readonly identity: TestSigner
-  readonly account: TestSigner
-}
-
-function member(): Member {
-  return { consensus: testSigner(), identity: testSigner(), account: testSigner() }
-}
 
 const VALIDATORS = 4
 const validators = Array.from({ length: VALIDATORS }, member)
-const network: Network = assembleNetwork(
-  validators.map((m, i) => ({
-    kind: 'coherence-join-request' as const,
-    version: 1 as const,
-    name: `v${i}`,
-    consensusPublicKey: toHex(m.consensus.publicKey()),
-    identityPublicKey: toHex(m.identity.publicKey()),
-    account: encodeAddress(m.account.address),
-    peerUrl: null,
-  })),
-  {
-    clusterId: 'peer-net-test',
-    genesisTime: Date.now(),
-    stake: 1000n * ONE_TOKEN,
-    balance: 1000n * ONE_TOKEN,
-  },
-)
+const network: Network = testNetwork('peer-net-test', validators)
 const clusterId = network.genesis.clusterId
 
 interface Running {

@@ -18,7 +18,8 @@ Commands:
            --p2p-host HOST       listen for peers on HOST (default 0.0.0.0; kept)
            --p2p-port N          listen for peers on port N (default 26656; kept)
            --external-url URL    the ws://host:port other nodes dial (kept)
-  status   Ask the running node for its status
+           --metrics-port N      serve Prometheus metrics at http://127.0.0.1:N/metrics
+  status   Ask the running node for its status and its KPIs
            --data-dir DIR        data directory of the running node (default ~/.coherence)
            --json                print one JSON object
   keys     The wallet in DIR/wallet. Secrets come from the first line of the named file, else
@@ -55,12 +56,21 @@ Commands:
                 [--slippage-bps N (default 50)] [--deadline-blocks N (default 20)]
                 [--account N] [--fee DECIMAL] [--password-file F] [--data-dir DIR] [--json]
                swap through the pool at the current quote, within the slippage tolerance
+           stake --amount DECIMAL [--validator PUBKEY_HEX (default: this node's consensus key)]
+                 [--account N] [--fee DECIMAL] [--password-file F] [--data-dir DIR] [--json]
+               bond CHR to a validator key: its voting power from two blocks after it commits
+           unstake --amount DECIMAL [--validator PUBKEY_HEX] [--account N] [--fee DECIMAL]
+                   [--password-file F] [--data-dir DIR] [--json]
+               unbond CHR you staked; it returns after the unbonding period
   pool     The Coherence Economy Engine's pool on the node running on DIR
            show [--account N] [--data-dir DIR] [--json]
                reserves, weights, swap fee, value per share (and the account's position)
            quote --in TOKEN --out TOKEN (--amount-in DECIMAL | --amount-out DECIMAL)
                  [--slippage-bps N] [--data-dir DIR] [--json]
                what a swap would give now, its price impact and minimum received
+  staking  Stakes and validators of the node running on DIR
+           show [--data-dir DIR] [--json]
+               every stake (owner, amount, in the set or not) and the unbonding queue
   network  Validator networks
            join-request --out FILE [--name NAME] [--external-url ws://HOST:PORT] [--data-dir DIR]
                this wallet's public keys and account, for whoever assembles the network
@@ -90,6 +100,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     'p2p-host': { type: 'string' },
     'p2p-port': { type: 'string' },
     'external-url': { type: 'string' },
+    'metrics-port': { type: 'string' },
   })
   const dataDir = dataDirOf(values).root
   const listen = {
@@ -110,6 +121,9 @@ export async function startCommand(argv: string[]): Promise<number> {
     staticDir: builtUiDir(),
     logger,
     listen,
+    ...(values['metrics-port'] === undefined
+      ? {}
+      : { metricsPort: intFlag(values['metrics-port'], '--metrics-port', 0, 0, 65535) }),
     ...(values.network === undefined ? {} : { network: await readJsonFile(values.network) }),
     ...(passwordFile === undefined
       ? {}
@@ -127,6 +141,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     )
   }
   console.log(`Data directory: ${dataDir}`)
+  if (running.metricsUrl) console.log(`Prometheus metrics: ${running.metricsUrl}`)
   console.log(`Open the UI: ${running.uiUrl}`)
   await new Promise<void>((done) => {
     const stop = (): void => {
@@ -148,9 +163,12 @@ export async function statusCommand(argv: string[]): Promise<number> {
   const dataDir = dataDirOf(values).root
   const { client, close } = await connectToNode(dataDir)
   try {
-    const status = await client.call('node.status', {})
+    const [status, kpis] = await Promise.all([
+      client.call('node.status', {}),
+      client.call('monitor.kpis', {}),
+    ])
     if (values.json) {
-      console.log(JSON.stringify(status))
+      console.log(JSON.stringify({ ...status, kpis }))
     } else {
       console.log(`cluster     ${status.clusterId}`)
       console.log(`height      ${status.height}`)
@@ -159,6 +177,18 @@ export async function statusCommand(argv: string[]): Promise<number> {
       )
       console.log(`validator   ${status.validatorAddress}`)
       console.log(`account     ${status.accountAddress}`)
+      for (const [name, kpi] of [
+        ['coherence  ', kpis.coherenceScore],
+        ['entropy    ', kpis.entropyRate],
+        ['H_internal ', kpis.hInternal],
+        ['CAF        ', kpis.caf],
+      ] as const) {
+        const shown =
+          kpi.value === null
+            ? `not enough data: ${kpi.reason ?? 'no value'} (${kpi.samples} samples)`
+            : `${kpi.value.toFixed(5)} (target ${kpi.target}, ${kpi.met ? 'met' : 'NOT met'}, ${kpi.samples} samples)`
+        console.log(`${name} ${shown}`)
+      }
     }
     return 0
   } finally {

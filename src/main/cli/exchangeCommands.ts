@@ -16,11 +16,11 @@ import { readSecret } from './prompt'
 import { CliError, connectToNode } from './rpcClient'
 import type { IpcClient } from '../../shared/ipc/client'
 
-const DEFAULT_FEE = '0.001'
+export const DEFAULT_FEE = '0.001'
 const DEFAULT_SLIPPAGE_BPS = 50
 const DEFAULT_DEADLINE_BLOCKS = 20
 
-function units(text: string, flag: string): string {
+export function units(text: string, flag: string): string {
   const value = parseAmount(text)
   if (value === null) throw new CliError('ERR_USAGE', `${flag} must be a decimal amount like 1.5`)
   return value.toString()
@@ -34,7 +34,10 @@ function token(text: string | undefined, flag: string): Token {
   return t as Token
 }
 
-async function withNode<T>(dataDir: string, use: (client: IpcClient) => Promise<T>): Promise<T> {
+export async function withNode<T>(
+  dataDir: string,
+  use: (client: IpcClient) => Promise<T>,
+): Promise<T> {
   const { client, close } = await connectToNode(dataDir)
   try {
     return await use(client)
@@ -43,7 +46,7 @@ async function withNode<T>(dataDir: string, use: (client: IpcClient) => Promise<
   }
 }
 
-function print(json: boolean, value: object, text: string): void {
+export function print(json: boolean, value: object, text: string): void {
   console.log(json ? JSON.stringify(value) : text)
 }
 
@@ -83,7 +86,8 @@ const SWAP_FLAGS = {
   json: { type: 'boolean' },
 } as const
 
-async function submit(
+/** Signs `action` with a wallet account in the node after the password, and submits it. */
+export async function submit(
   client: IpcClient,
   index: number,
   action: ActionReviewDto,

@@ -19,6 +19,7 @@ import { joinRequestOf } from './networkCommands'
 
 const UI_URL_LINE = /Open the UI: (\S+)/
 const START_TIMEOUT_MS = 60_000
+const LOCALNET_START_DELAY_MS = 5_000
 
 /** One validator of the local network: its data directory, ports and password file. */
 export interface LocalnetMember {
@@ -80,7 +81,8 @@ async function createLocalnet(dir: string, members: readonly LocalnetMember[]): 
   }
   const network = assembleNetwork(requests, {
     clusterId: `localnet-${randomBytes(3).toString('hex')}`,
-    genesisTime: Date.now(),
+    // Time for every process to start and connect before the first block.
+    genesisTime: Date.now() + LOCALNET_START_DELAY_MS,
     stake: DEFAULT_NETWORK_STAKE,
     balance: DEFAULT_NETWORK_BALANCE,
   })

@@ -1,10 +1,8 @@
 import { resolve } from 'node:path'
-import { encodeAddress } from '../../shared/address'
 import { parseAmount } from '../../shared/amount'
-import { toHex } from '../../shared/encoding'
-import { addressOf } from '../node/crypto'
 import {
   assembleNetwork,
+  buildJoinRequest,
   DEFAULT_NETWORK_BALANCE,
   DEFAULT_NETWORK_STAKE,
   networkFileJson,
@@ -39,13 +37,11 @@ export async function joinRequestOf(
 ): Promise<JoinRequest> {
   return withWallet(dataDirOf({ 'data-dir': dataDir }), (wallet) =>
     Promise.resolve(
-      parseJoinRequest({
-        kind: 'coherence-join-request',
-        version: 1,
+      buildJoinRequest({
         name,
-        consensusPublicKey: toHex(wallet.publicKey('consensus', 0)),
-        identityPublicKey: toHex(wallet.publicKey('identity', 0)),
-        account: encodeAddress(addressOf(wallet.publicKey('account', 0))),
+        consensusPublicKey: wallet.publicKey('consensus', 0),
+        identityPublicKey: wallet.publicKey('identity', 0),
+        accountPublicKey: wallet.publicKey('account', 0),
         peerUrl,
       }),
     ),

@@ -1,4 +1,5 @@
 import { sendCommand, swapCommand } from './exchangeCommands'
+import { stakeCommand, unstakeCommand } from './stakingCommands'
 import { resolve } from 'node:path'
 import { decodeAddress, encodeAddress } from '../../shared/address'
 import { formatAmount, parseAmount } from '../../shared/amount'
@@ -60,8 +61,17 @@ function amountText(units: string, token: string): string {
   return `${formatAmount(BigInt(units))} ${token} (${units} base units)`
 }
 
-/** The action's lines: a transfer in full words, any other action field by field as decoded. */
+/**
+ * The action's lines: a transfer or a stake in full words, any other action field by field as
+ * decoded.
+ */
 function actionLines(action: ActionReview): [string, string][] {
+  if (action.kind === 'stake' || action.kind === 'unstake') {
+    return [
+      ['validator', action.validator],
+      ['amount', amountText(action.amount, 'CHR')],
+    ]
+  }
   if (action.kind === 'transfer') {
     const rows: [string, string][] = [
       ['to', action.to],
@@ -197,9 +207,14 @@ const TX_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   broadcast,
   send: sendCommand,
   swap: swapCommand,
+  stake: stakeCommand,
+  unstake: unstakeCommand,
 }
 
-/** `coherence tx <subcommand>`: send or swap, or build a transaction online and broadcast it. */
+/**
+ * `coherence tx <subcommand>`: send, swap, stake or unstake, or build a transaction online and
+ * broadcast it.
+ */
 export async function txCommand(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   const command = name === undefined ? undefined : TX_COMMANDS[name]

@@ -12,6 +12,7 @@ import {
 import { writeFileAtomic } from '../files/atomicFile'
 import type { Logger } from '../node/logger'
 import type { Dispatch } from '../ipc/dispatcher'
+import { hostAllowed, LOOPBACK } from './loopback'
 import { serveStatic } from './staticFiles'
 
 /** What a CLI needs to reach the running node: written to the data directory with mode 0600. */
@@ -40,8 +41,6 @@ export interface RunningRpcServer {
   broadcast(event: string, payload: unknown): void
   close(): Promise<void>
 }
-
-const LOOPBACK = '127.0.0.1'
 
 function tokenMatches(expected: Buffer, given: string | null): boolean {
   if (given === null) return false
@@ -154,9 +153,4 @@ export async function startRpcServer(options: RpcServerOptions): Promise<Running
 
 function ownOrigins(port: number): string[] {
   return [`http://${LOOPBACK}:${port}`, `http://localhost:${port}`]
-}
-
-function hostAllowed(req: IncomingMessage, port: number): boolean {
-  const host = req.headers.host
-  return host === `${LOOPBACK}:${port}` || host === `localhost:${port}`
 }

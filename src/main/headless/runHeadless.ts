@@ -3,6 +3,7 @@ import { createHandlers } from '../ipc/handlers'
 import { NodeHost, PASSWORD_IS_CONFIRMATION } from '../host/nodeHost'
 import type { Logger } from '../node/logger'
 import type { ListenConfig } from '../host/networkSetup'
+import { startMetricsServer, type MetricsServer } from './metricsServer'
 import { startRpcServer } from './rpcServer'
 
 export interface HeadlessOptions {
@@ -16,11 +17,15 @@ export interface HeadlessOptions {
   /** A network file's content to join, and where to listen for its peers. */
   readonly network?: unknown
   readonly listen?: Partial<ListenConfig>
+  /** Serve Prometheus metrics on this loopback port (0: any free port); off when absent. */
+  readonly metricsPort?: number
 }
 
 export interface HeadlessNode {
   readonly host: NodeHost
   readonly uiUrl: string
+  /** Where Prometheus scrapes, when metrics are on. */
+  readonly metricsUrl: string | null
   stop(): Promise<void>
 }
 
@@ -39,6 +44,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<HeadlessNod
     ...(options.listen ? { listen: options.listen } : {}),
   })
   let server
+  let metrics: MetricsServer | null = null
   try {
     if (options.password !== undefined) await host.unlock(options.password)
     server = await startRpcServer({
@@ -48,7 +54,11 @@ export async function runHeadless(options: HeadlessOptions): Promise<HeadlessNod
       dispatch: createDispatcher(createHandlers(host)),
       logger: options.logger.child({ module: 'rpc' }),
     })
+    if (options.metricsPort !== undefined) {
+      metrics = await startMetricsServer(options.metricsPort, () => host.runningNode())
+    }
   } catch (err) {
+    await server?.close()
     await host.stop()
     throw err
   }
@@ -57,8 +67,10 @@ export async function runHeadless(options: HeadlessOptions): Promise<HeadlessNod
   return {
     host,
     uiUrl: rpc.uiUrl,
+    metricsUrl: metrics?.url ?? null,
     async stop() {
       unsubscribe()
+      await metrics?.close()
       await rpc.close()
       await host.stop()
     },

@@ -3,9 +3,15 @@ import { z } from 'zod'
 import { CodedError } from '../../shared/errors'
 import { isNotFound, writeFileAtomic } from '../files/atomicFile'
 import type { DataDirLayout } from '../node/dataDir'
+import { bytesEqual } from '../../shared/encoding'
+import { genesisHash, parseGenesis } from '../node/chain/genesis'
 import {
+  assembleNetwork,
+  DEFAULT_NETWORK_BALANCE,
+  DEFAULT_NETWORK_STAKE,
+  NetworkFileError,
   networkFileJson,
-  networkId,
+  parseJoinRequest,
   parseNetworkFile,
   PeerUrlSchema,
   type Network,
@@ -47,16 +53,20 @@ export async function loadNetwork(layout: DataDirLayout): Promise<Network | null
 
 /**
  * Makes the data directory a member of the network in `json` (a network file's content). The
- * same network again is fine (its seeds are updated); another network is refused.
+ * same network again is fine (its seeds are updated). A directory whose chain began under another
+ * genesis (a devnet, another network) cannot change networks: the person is told to use another.
  */
 export async function importNetwork(layout: DataDirLayout, json: unknown): Promise<Network> {
   const network = parseNetworkFile(json)
-  const current = await loadNetwork(layout)
-  if (current && networkId(current) !== networkId(network)) {
-    throw new NetworkSetupError(
-      'ERR_WRONG_NETWORK',
-      `${layout.root} already belongs to cluster ${current.genesis.clusterId}; use another data directory`,
-    )
+  const current = await readJson(layout.genesis)
+  if (current !== undefined) {
+    const genesis = parseGenesis(current)
+    if (!bytesEqual(genesisHash(genesis), genesisHash(network.genesis))) {
+      throw new NetworkSetupError(
+        'ERR_WRONG_NETWORK',
+        `${layout.root} already holds cluster ${genesis.clusterId}; use another data directory to join ${network.genesis.clusterId}`,
+      )
+    }
   }
   await writeFileAtomic(layout.network, encodeJson(networkFileJson(network)))
   return network
@@ -74,4 +84,31 @@ export async function listenConfig(
   }
   if (Object.keys(override).length > 0) await writeFileAtomic(layout.p2p, encodeJson(parsed.data))
   return parsed.data
+}
+
+/** A network file (text) from join requests (texts), with the default terms and a fresh time. */
+export function createNetworkFile(
+  clusterId: string,
+  requests: readonly string[],
+): { file: string; validators: number } {
+  const parsed = requests.map((text, i) => {
+    try {
+      return parseJoinRequest(JSON.parse(text))
+    } catch (err) {
+      if (err instanceof SyntaxError) {
+        throw new NetworkFileError('ERR_BAD_JOIN_REQUEST', `join request ${i + 1} is not JSON`)
+      }
+      throw err
+    }
+  })
+  const network = assembleNetwork(parsed, {
+    clusterId,
+    genesisTime: Date.now(),
+    stake: DEFAULT_NETWORK_STAKE,
+    balance: DEFAULT_NETWORK_BALANCE,
+  })
+  return {
+    file: JSON.stringify(networkFileJson(network), null, 2) + '\n',
+    validators: parsed.length,
+  }
 }

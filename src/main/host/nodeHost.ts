@@ -31,7 +31,7 @@ import { encodeTx } from '../node/ledger/tx'
 import { ChainStore } from '../node/storage/store'
 import { systemClock, type Clock } from '../node/clock'
 import { genesisHash } from '../node/chain/genesis'
-import type { Network } from '../node/p2p/networkFile'
+import { buildJoinRequest, type Network } from '../node/p2p/networkFile'
 import { PeerManager } from '../node/p2p/peerManager'
 import { importNetwork, listenConfig, loadNetwork, type ListenConfig } from './networkSetup'
 
@@ -44,6 +44,7 @@ export type HostErrorCode =
   | 'ERR_SPEND_REJECTED'
   | 'ERR_WRONG_CLUSTER'
   | 'ERR_UNKNOWN_ACCOUNT'
+  | 'ERR_BAD_JSON'
 export class HostError extends CodedError<HostErrorCode> {}
 
 /**
@@ -148,6 +149,11 @@ export class NodeHost {
       node: this.node ? 'running' : 'waiting-for-wallet',
       autoLockMinutes: this.settings.autoLockMinutes,
     }
+  }
+
+  /** The running node; null while it waits for the wallet. */
+  runningNode(): CoherenceNode | null {
+    return this.node
   }
 
   /** The running node, or ERR_NODE_NOT_RUNNING while it waits for the wallet. */
@@ -386,7 +392,33 @@ export class NodeHost {
       this.emit('BlockCommitted', summarize(committed.block))
       this.emit('NodeStatus', node.status())
     })
+    node.monitor.onAlerts((alerts) => this.emit('Alerts', alerts))
     this.emitStatus()
+  }
+
+  /** This wallet's join request as file text. */
+  joinRequest(name: string, peerUrl: string | null): { file: string } {
+    const wallet = this.requireWallet()
+    const request = buildJoinRequest({
+      name,
+      consensusPublicKey: wallet.publicKey('consensus', 0),
+      identityPublicKey: wallet.publicKey('identity', 0),
+      accountPublicKey: wallet.publicKey('account', 0),
+      peerUrl,
+    })
+    return { file: JSON.stringify(request, null, 2) + '\n' }
+  }
+
+  /** Joins the network in a network file (text); see `importNetwork`. */
+  async importNetwork(
+    file: string,
+  ): Promise<{ clusterId: string; validators: number; bootstrapPeers: number }> {
+    const network = await importNetwork(this.layout, parseJsonText(file, 'the network file'))
+    return {
+      clusterId: network.genesis.clusterId,
+      validators: network.genesis.validators.length,
+      bootstrapPeers: network.seeds.length,
+    }
   }
 
   /** Peers of the network: the handshake proves the wallet's identity key. */
@@ -436,5 +468,13 @@ async function readSettings(path: string): Promise<HostSettings> {
       : DEFAULT_SETTINGS
   } catch {
     return DEFAULT_SETTINGS
+  }
+}
+
+function parseJsonText(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new HostError('ERR_BAD_JSON', `${what} is not valid JSON`)
   }
 }

@@ -1,6 +1,7 @@
 import { CodedError } from '../../shared/errors'
 import type { NodeHost } from '../host/nodeHost'
 import type { ChannelHandlers } from './dispatcher'
+import { createNetworkFile } from '../host/networkSetup'
 
 /** Services only the desktop app has. */
 export interface DesktopServices {
@@ -31,6 +32,14 @@ export function createHandlers(
     'node.status': () => host.requireNode().status(),
     'node.network': () => host.requireNode().networkInfo(),
     'node.consensus': () => host.requireNode().consensusInfo(),
+    'monitor.kpis': () => host.requireNode().monitor.report(),
+    'monitor.history': async ({ range }) => ({
+      points: await host.requireNode().monitor.history(range),
+    }),
+    'monitor.alerts': () => host.requireNode().monitor.alerts(),
+    'network.joinRequest': ({ name, peerUrl }) => host.joinRequest(name, peerUrl),
+    'network.create': ({ clusterId, requests }) => createNetworkFile(clusterId, requests),
+    'network.import': ({ file }) => host.importNetwork(file),
     'account.get': ({ address }) => host.requireNode().account(address),
     'block.get': ({ height }) => host.requireNode().blockSummary(height),
     'tx.submit': ({ tx }) => host.requireNode().submitTx(tx),
@@ -57,6 +66,7 @@ export function createHandlers(
     'pool.get': () => host.requireNode().poolInfo(),
     'pool.position': ({ index }) => host.position(index),
     'pool.quote': (request) => host.requireNode().quote(request),
+    'staking.get': () => host.requireNode().stakingInfo(),
     'wallet.history': async ({ index, limit }) => ({ items: await host.history(index, limit) }),
     'wallet.submit': ({ index, action, fee, password }) =>
       host.submit(index, action, BigInt(fee), password),

@@ -1,5 +1,6 @@
 import { createPublicKey, hash, verify as edVerify, type KeyObject } from 'node:crypto'
 import { ADDRESS_LENGTH } from '../../shared/address'
+import { counters } from './metrics/counters'
 
 // DER prefix that wraps a raw 32-byte Ed25519 public key as SPKI.
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
@@ -65,6 +66,7 @@ export function ed25519Verify(
   signature: Uint8Array,
 ): boolean {
   if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false
+  counters.signaturesVerified++
   try {
     return edVerify(null, message, publicKeyObject(publicKey), signature)
   } catch {

@@ -16,6 +16,8 @@ export interface DataDirLayout {
   readonly network: string
   /** Where the node listens for peers and the address it tells them. */
   readonly p2p: string
+  /** The monitor's KPI and alert history (its own database). */
+  readonly monitor: string
 }
 
 export function dataDirLayout(root: string): DataDirLayout {
@@ -28,6 +30,7 @@ export function dataDirLayout(root: string): DataDirLayout {
     rpc: join(root, 'rpc.json'),
     network: join(root, 'network.json'),
     p2p: join(root, 'p2p.json'),
+    monitor: join(root, 'monitor'),
   }
 }
 

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { ONE_TOKEN } from '../../shared/tokens'
 import type { Genesis } from './chain/genesis'
 import { addressOf } from './crypto'
+import { DEFAULT_STAKING_PARAMS } from './ledger/staking'
 
 /** Balance of each token given to the node's own account in a new devnet. */
 export const DEVNET_ACCOUNT_BALANCE = 1_000_000n * ONE_TOKEN
-/** Voting power of the devnet's single validator (power is staked CHR). */
+/** Voting power of the devnet's only validator: CHR staked at genesis by the node's account. */
 export const DEVNET_VALIDATOR_POWER = 1_000n * ONE_TOKEN
 /** Smallest transaction fee: 0.001 FLX. */
 export const DEVNET_MIN_FEE = ONE_TOKEN / 1000n
@@ -20,20 +21,27 @@ export const DEVNET_POOL_WEIGHTS = [
 /** The swap fee the pool starts with (0.3 %); the fee controller moves it from there. */
 export const DEVNET_SWAP_FEE = (3n * ONE_TOKEN) / 1000n
 
-/** A local one-validator cluster whose only validator is this node and whose only account is its own. */
+/**
+ * A local one-validator cluster whose only validator is this node and whose only account is its
+ * own; that account owns the validator's stake.
+ */
 export function createDevnetGenesis(opts: {
   consensusPublicKey: Uint8Array
   accountPublicKey: Uint8Array
   time: number
 }): Genesis {
+  const account = addressOf(opts.accountPublicKey)
   return {
     clusterId: `devnet-${randomBytes(3).toString('hex')}`,
     genesisTime: opts.time,
     minFee: DEVNET_MIN_FEE,
-    validators: [{ publicKey: opts.consensusPublicKey, power: DEVNET_VALIDATOR_POWER }],
+    ...DEFAULT_STAKING_PARAMS,
+    validators: [
+      { publicKey: opts.consensusPublicKey, power: DEVNET_VALIDATOR_POWER, owner: account },
+    ],
     accounts: [
       {
-        address: addressOf(opts.accountPublicKey),
+        address: account,
         balances: [DEVNET_ACCOUNT_BALANCE, DEVNET_ACCOUNT_BALANCE, DEVNET_ACCOUNT_BALANCE],
       },
     ],

@@ -14,8 +14,10 @@ import type {
   PoolInfo,
   PoolPosition,
   Quote,
+  StakingInfo,
 } from '../../shared/ipc/contract'
 import { poolInfo, poolPosition, quoteSwap } from './cee/poolQueries'
+import { stakingInfo } from './ledger/stakingQueries'
 import { txHash, type SignedTx } from './ledger/tx'
 import { reviewTx } from './ledger/txFile'
 import type { Balances } from '../../shared/tokens'
@@ -30,6 +32,8 @@ import { RecentCommits, RECENT_COMMITS } from './consensus/recentCommits'
 import type { Equivocation } from './consensus/voteSet'
 import { VOTE_TYPE } from './chain/block'
 import type { PeerLink } from './p2p/peerLink'
+import { HistoryStore } from './monitor/historyStore'
+import { Monitor } from './monitor/monitor'
 import { PeerProtocol, type TxIntake } from './p2p/peerProtocol'
 import { PrivValidator } from './consensus/privValidator'
 import { addressOf } from './crypto'
@@ -72,6 +76,9 @@ export interface NodeOptions {
   readonly peers?: PeerLink
 }
 
+/** Peers a node of a network should keep, at most (fewer when the network is smaller). */
+const MIN_PEERS = 2
+
 /** Equivocations kept for the UI (the newest). */
 const MAX_EVIDENCE = 100
 
@@ -97,6 +104,11 @@ export class CoherenceNode {
   private readonly recentCommits = new RecentCommits()
   private readonly evidence: EvidenceDto[] = []
   private stopped = false
+  private startTimer: unknown = null
+  private timing = {
+    intervalSeconds: null as number | null,
+    commitLatencySeconds: null as number | null,
+  }
 
   private constructor(
     readonly layout: DataDirLayout,
@@ -107,8 +119,17 @@ export class CoherenceNode {
     readonly validatorAddress: Uint8Array,
     readonly accountAddress: Uint8Array,
     private readonly protocol: PeerProtocol | null,
+    readonly monitor: Monitor,
+    private readonly kpiHistory: HistoryStore,
   ) {
+    let previousTime: number | null = null
     chain.onCommitted((c) => {
+      const time = c.block.header.time
+      this.timing = {
+        intervalSeconds: previousTime === null ? null : (time - previousTime) / 1000,
+        commitLatencySeconds: Math.max(0, (options.clock ?? systemClock).now() - time) / 1000,
+      }
+      previousTime = time
       this.recentCommits.record(c.block.lastCommit)
       this.recentCommits.record(c.commit)
       protocol?.committed()
@@ -144,6 +165,25 @@ export class CoherenceNode {
         })
       : null
     let node: CoherenceNode | null = null
+    const history = await HistoryStore.open(layout.monitor)
+    const peers = options.peers
+    const monitor = await Monitor.start({
+      chain,
+      store,
+      history,
+      self: addressOf(consensusSigner.publicKey()),
+      clock,
+      logger: logger.child({ module: 'monitor' }),
+      peers: () =>
+        peers
+          ? {
+              connected: peers.peers().length,
+              // Enough to reach a quorum's worth of the others in a small network.
+              minimum: Math.min(MIN_PEERS, chain.validatorSet(chain.height + 1).size - 1),
+            }
+          : null,
+      sync: () => protocol?.syncProgress() ?? { height: chain.height, target: chain.height },
+    })
     const engine = new TendermintEngine(
       {
         clusterId: genesis.clusterId,
@@ -153,7 +193,10 @@ export class CoherenceNode {
         clock,
         logger: logger.child({ module: 'consensus' }),
         timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts, commitMs: options.blockTimeMs },
-        events: { onEvidence: (e) => node?.recordEvidence(e) },
+        events: {
+          onEvidence: (e) => node?.recordEvidence(e),
+          onDivergence: (height) => monitor.diverged(height),
+        },
       },
       chain.height + 1,
       lastCommit,
@@ -167,6 +210,8 @@ export class CoherenceNode {
       addressOf(consensusSigner.publicKey()),
       addressOf(options.accountPublicKey),
       protocol,
+      monitor,
+      history,
     )
     await node.loadRecentCommits()
     const started = node
@@ -175,10 +220,18 @@ export class CoherenceNode {
       height: () => chain.height,
       decided: (h) => chain.decided(h),
       catchUp: (block, commit) => engine.catchUp(block, commit),
-      receiveConsensus: (message) => engine.receive(message),
+      receiveConsensus: (message, forged) => engine.receive(message, forged),
       addTx: (bytes) => started.acceptPeerTx(bytes),
     })
-    engine.start()
+    // A new cluster starts at its genesis time, so that validators started together are all
+    // connected before the first block is proposed.
+    const wait = chain.height === 0 ? genesis.genesisTime - clock.now() : 0
+    if (wait > 0) {
+      logger.info('waiting for the genesis time', { ms: wait })
+      node.startTimer = clock.setTimeout(() => engine.start(), wait)
+    } else {
+      engine.start()
+    }
     logger.info('node started', { clusterId: genesis.clusterId, height: chain.height })
     return node
   }
@@ -209,8 +262,11 @@ export class CoherenceNode {
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    if (this.startTimer !== null) (this.options.clock ?? systemClock).clearTimeout(this.startTimer)
     this.protocol?.stop()
     await this.engine.stop()
+    await this.monitor.idle()
+    await this.kpiHistory.close()
     this.options.logger.info('node stopped', { height: this.chain.height })
   }
 
@@ -235,6 +291,11 @@ export class CoherenceNode {
       blockTimeMs: this.options.blockTimeMs,
       mempoolSize: this.mempool.size,
     }
+  }
+
+  /** How long the last block took after the one before, and from its time to its commit here. */
+  blockTiming(): { intervalSeconds: number | null; commitLatencySeconds: number | null } {
+    return this.timing
   }
 
   consensusInfo(): ConsensusInfo {
@@ -280,6 +341,10 @@ export class CoherenceNode {
 
   poolInfo(): PoolInfo {
     return poolInfo(this.chain.state.pool, this.chain.height)
+  }
+
+  stakingInfo(): StakingInfo {
+    return stakingInfo(this.chain, this.options.consensusSigner.publicKey())
   }
 
   poolPosition(address: Uint8Array): PoolPosition {

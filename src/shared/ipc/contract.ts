@@ -111,6 +111,72 @@ export const ConsensusInfoSchema = z.object({
 })
 export type ConsensusInfo = z.infer<typeof ConsensusInfoSchema>
 
+/**
+ * One KPI of DESIGN.md section 3 as the monitor computed it, with its inputs. `value` is null
+ * (with the reason) when there is not enough data: the UI must never show a number then.
+ */
+export const KpiSchema = z.object({
+  /** For display only; the node computes in fixed point. */
+  value: z.number().nullable(),
+  target: z.number(),
+  /** Whether the target is met: value ≥ target, or ≤ for the Entropy Rate; null without a value. */
+  met: z.boolean().nullable(),
+  samples: z.number().int().nonnegative(),
+  /** The window the KPI looks back over: heights (or, for CAF, milliseconds). */
+  window: z.number().int().nonnegative(),
+  reason: z.string().nullable(),
+})
+export type KpiDto = z.infer<typeof KpiSchema>
+
+export const KpiReportSchema = z.object({
+  clusterId: z.string(),
+  /** The latest height whose canonical commit is known (one below the chain's height). */
+  height: HeightSchema,
+  coherenceScore: KpiSchema,
+  entropyRate: KpiSchema,
+  /** This node's validator; "not a validator" as the reason when it is not one. */
+  hInternal: KpiSchema,
+  caf: KpiSchema,
+  /** Ψ of the latest heights, newest first. */
+  recentPsi: z.array(z.object({ height: HeightSchema, psi: z.number() })),
+  /** H_internal of every validator of the latest height, as this node sees them. */
+  validators: z.array(z.object({ address: AddressSchema, hInternal: z.number().nullable() })),
+})
+export type KpiReport = z.infer<typeof KpiReportSchema>
+
+export const KpiRangeSchema = z.enum(['hour', 'day', 'week'])
+export type KpiRange = z.infer<typeof KpiRangeSchema>
+
+/** A point of KPI history; null where the KPI had no value. */
+export const KpiPointSchema = z.object({
+  time: TimestampMsSchema,
+  coherenceScore: z.number().nullable(),
+  entropyRate: z.number().nullable(),
+  hInternal: z.number().nullable(),
+  caf: z.number().nullable(),
+})
+export type KpiPoint = z.infer<typeof KpiPointSchema>
+
+export const AlertSchema = z.object({
+  /** Stable per condition (e.g. "kpi.coherenceScore", "validator.missing:coh1…"). */
+  id: z.string(),
+  severity: z.enum(['info', 'warning', 'critical']),
+  title: z.string(),
+  /** What happened, with the figures. */
+  detail: z.string(),
+  /** What to do about it. */
+  advice: z.string(),
+  since: TimestampMsSchema,
+  clearedAt: TimestampMsSchema.nullable(),
+})
+export type AlertDto = z.infer<typeof AlertSchema>
+
+export const AlertsSchema = z.object({
+  active: z.array(AlertSchema),
+  history: z.array(AlertSchema),
+})
+export type Alerts = z.infer<typeof AlertsSchema>
+
 const Empty = z.object({}).strict()
 const TokenSymbol = z.enum(['CHR', 'PSY', 'FLX'])
 
@@ -137,6 +203,9 @@ export type WalletAccount = z.infer<typeof WalletAccountSchema>
 
 /** The 24 words of a mnemonic, sent to the screen only when the person must read them. */
 export const MnemonicWordsSchema = z.object({ words: z.array(z.string()).min(12).max(24) })
+
+/** A validator's 32-byte Ed25519 consensus public key, in hex. */
+const PublicKeyHexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a 32-byte public key in hex')
 
 /** An action in readable form: tokens by symbol, amounts in base units. */
 export const ActionReviewSchema = z.discriminatedUnion('kind', [
@@ -179,8 +248,40 @@ export const ActionReviewSchema = z.discriminatedUnion('kind', [
     shares: AmountSchema,
     minAmount: AmountSchema,
   }),
+  /** Bonds CHR to a validator key (its voting power). */
+  z.object({ kind: z.literal('stake'), validator: PublicKeyHexSchema, amount: AmountSchema }),
+  /** Starts returning bonded CHR; it arrives after the unbonding period. */
+  z.object({ kind: z.literal('unstake'), validator: PublicKeyHexSchema, amount: AmountSchema }),
 ])
 export type ActionReviewDto = z.infer<typeof ActionReviewSchema>
+
+/** Staking as the ledger holds it after the latest block: the stakes and CHR on its way back. */
+export const StakingInfoSchema = z.object({
+  height: HeightSchema,
+  /** Blocks between an unstake and the end of the block that returns its CHR. */
+  unbondingBlocks: z.number().int().positive(),
+  /** Least stake that makes a key a validator. */
+  minValidatorStake: AmountSchema,
+  /** This node's own consensus key and validator address: where a stake goes by default. */
+  self: z.object({ publicKey: PublicKeyHexSchema, address: AddressSchema }),
+  /** Every stake, largest first. */
+  validators: z.array(
+    z.object({
+      publicKey: PublicKeyHexSchema,
+      address: AddressSchema,
+      /** The account that staked, the only one that may unstake. */
+      owner: AddressSchema,
+      amount: AmountSchema,
+      /** Whether it is in the validator set of the next height. */
+      active: z.boolean(),
+    }),
+  ),
+  /** CHR returned to `owner` at the end of block `releaseHeight`, soonest first. */
+  unbonding: z.array(
+    z.object({ owner: AddressSchema, amount: AmountSchema, releaseHeight: HeightSchema }),
+  ),
+})
+export type StakingInfo = z.infer<typeof StakingInfoSchema>
 
 /** What a transaction does, decoded by main from the exact bytes to be signed. */
 export const TxReviewSchema = z.object({
@@ -274,6 +375,45 @@ export const CHANNELS = {
   'node.status': { request: Empty, response: NodeStatusSchema },
   'node.network': { request: Empty, response: NetworkInfoSchema },
   'node.consensus': { request: Empty, response: ConsensusInfoSchema },
+  'monitor.kpis': { request: Empty, response: KpiReportSchema },
+  'monitor.history': {
+    request: z.object({ range: KpiRangeSchema }).strict(),
+    response: z.object({ points: z.array(KpiPointSchema) }),
+  },
+  'monitor.alerts': { request: Empty, response: AlertsSchema },
+  /** This wallet's join request (public keys and account, nothing secret), as file text. */
+  'network.joinRequest': {
+    request: z
+      .object({ name: z.string().min(1).max(64), peerUrl: z.string().max(256).nullable() })
+      .strict(),
+    response: z.object({ file: z.string() }),
+  },
+  /** A network file assembled from join requests (file texts); this node is not changed. */
+  'network.create': {
+    request: z
+      .object({
+        clusterId: z.string().max(64),
+        requests: z
+          .array(z.string().max(64 * 1024))
+          .min(1)
+          .max(100),
+      })
+      .strict(),
+    response: z.object({ file: z.string(), validators: z.number().int().positive() }),
+  },
+  /**
+   * Makes this data directory a member of the network in a network file (text). Only before the
+   * node first starts, or for the network it already belongs to.
+   */
+  'network.import': {
+    request: z.object({ file: z.string().max(16 * 1024 * 1024) }).strict(),
+    response: z.object({
+      clusterId: z.string(),
+      validators: z.number().int().positive(),
+      /** How many peer addresses the file gives to start from. */
+      bootstrapPeers: z.number().int().nonnegative(),
+    }),
+  },
   'account.get': {
     request: z.object({ address: AddressSchema }).strict(),
     response: AccountSchema,
@@ -398,6 +538,8 @@ export const CHANNELS = {
     response: PoolPositionSchema,
   },
   'pool.quote': { request: QuoteRequestSchema, response: QuoteSchema },
+  /** The stakes, which of them vote next, and the unbonding queue, after the latest block. */
+  'staking.get': { request: Empty, response: StakingInfoSchema },
   /** An account's transactions, newest first: pending ones, then committed or failed ones. */
   'wallet.history': {
     request: z
@@ -409,8 +551,8 @@ export const CHANNELS = {
     response: z.object({ items: z.array(HistoryItemSchema) }),
   },
   /**
-   * Signs and submits a spend from a wallet account: a transfer, swap, join or exit. The
-   * password is the confirmation (and the desktop app asks again in a native dialog).
+   * Signs and submits a spend from a wallet account: a transfer, swap, join, exit, stake or
+   * unstake. The password is the confirmation (and the desktop app asks again in a native dialog).
    */
   'wallet.submit': {
     request: z
@@ -436,6 +578,8 @@ export const EVENTS = {
   NodeStatus: NodeStatusSchema,
   BlockCommitted: BlockSummarySchema,
   WalletStatus: WalletStatusSchema,
+  /** The active alerts, pushed whenever one is raised or cleared. */
+  Alerts: AlertsSchema,
 } as const
 
 export type Channel = keyof typeof CHANNELS

@@ -121,6 +121,22 @@ describe('no key material leaves main', () => {
     await a.call('tx.submit', { tx: signedHex })
     await a.ok('pool.get', {})
     await a.ok('pool.position', { index: 0 })
+    await a.ok('staking.get', {})
+    await a.ok('node.network', {})
+    await a.ok('node.consensus', {})
+    await a.ok('monitor.kpis', {})
+    await a.ok('monitor.history', { range: 'hour' })
+    await a.ok('monitor.alerts', {})
+    const request = await a.ok<{ file: string }>('network.joinRequest', {
+      name: 'a',
+      peerUrl: null,
+    })
+    const network = await a.ok<{ file: string }>('network.create', {
+      clusterId: 'leak-test',
+      requests: [request.file],
+    })
+    // Refused (this node already runs a devnet), but the error must not leak either.
+    await a.call('network.import', { file: network.file })
     await a.ok('pool.quote', {
       tokenIn: 'FLX',
       tokenOut: 'CHR',

@@ -107,20 +107,17 @@ describe('KPIs from commit histories (DESIGN.md 3)', () => {
     expect(entropyRate([own, remote, young]).value).toBe(11718750000000000n / 2n)
   })
 
-  it('CAF: the growth of value per share, annualised over the trailing window', () => {
-    const points = [
-      { time: 0, valuePerShare: ONE },
-      { time: HOUR, valuePerShare: ONE },
-      { time: 2 * HOUR, valuePerShare: ONE + ONE / 10_000n },
-    ]
+  it('CAF: the growth of value per share, annualised', () => {
+    const first = { time: 0, valuePerShare: ONE }
+    const last = { time: 2 * HOUR, valuePerShare: ONE + ONE / 10_000n }
     // 1.0001 ^ (8760 / 2)
-    expect(n(caf(points).value)).toBeCloseTo(Math.exp((8760 / 2) * Math.log(1.0001)), 9)
-    expect(caf(points.slice(0, 1))).toMatchObject({
+    expect(n(caf(first, last, 7200).value)).toBeCloseTo(Math.exp((8760 / 2) * Math.log(1.0001)), 9)
+    expect(caf(first, { ...last, time: HOUR - 1 }, 3600)).toMatchObject({
       value: null,
-      reason: expect.stringMatching(/^n\/a/),
+      reason: 'n/a before one hour of history (59 min so far)',
     })
-    // Older points fall out of the 24 h window: only the last day counts.
-    const old = [{ time: -48 * HOUR, valuePerShare: ONE / 2n }, ...points]
-    expect(caf(old).value).toBe(caf(points).value)
+    expect(caf(null, null, 0)).toMatchObject({ value: null, samples: 0 })
+    // No growth: exactly 1.
+    expect(caf(first, { time: 3 * HOUR, valuePerShare: ONE }, 10).value).toBe(ONE)
   })
 })

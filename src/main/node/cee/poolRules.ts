@@ -26,7 +26,7 @@ export type PoolErrorCode =
   | 'ERR_INSUFFICIENT_SHARES'
 export class PoolError extends CodedError<PoolErrorCode> {}
 
-type PoolAction = Exclude<Action, { kind: 'transfer' }>
+type PoolAction = Exclude<Action, { kind: 'transfer' | 'stake' | 'unstake' }>
 type Triple = [bigint, bigint, bigint]
 
 function debit(account: Account, token: number, amount: bigint): Account {

@@ -6,11 +6,12 @@ import type { ConsensusApp } from '../consensus/engine'
 import { verifyCommit } from '../consensus/commitVerify'
 import type { Logger } from '../logger'
 import { LedgerState, type StateView } from '../ledger/state'
-import { applyTx, executeTx, type Receipt, type TxContext } from '../ledger/rules'
+import { applyTx, endOfBlock, executeTx, type Receipt, type TxContext } from '../ledger/rules'
+import type { StakeRecord } from '../ledger/stakes'
 import { decodeTx, encodeTx, txHash, type SignedTx } from '../ledger/tx'
 import type { Mempool } from '../mempool/mempool'
 import { StoreError, type ChainStore, type TxReceiptRecord } from '../storage/store'
-import { endBlock, poolValue } from '../cee/poolRules'
+import { poolValue } from '../cee/poolRules'
 import {
   blockHash,
   commitHash,
@@ -19,9 +20,17 @@ import {
   type Commit,
   type Header,
 } from './block'
-import { genesisAccounts, genesisHash, genesisPool, genesisSupply, type Genesis } from './genesis'
+import {
+  genesisAccounts,
+  genesisHash,
+  genesisPool,
+  genesisStakes,
+  genesisSupply,
+  type Genesis,
+} from './genesis'
 import { merkleRoot } from './merkle'
-import { ValidatorSet } from './validators'
+import { ValidatorHistory } from './validatorHistory'
+import { selectValidators, ValidatorSet, type Member } from './validators'
 
 /** How far a proposed block's time may run ahead of this node's clock. */
 export const MAX_BLOCK_TIME_AHEAD_MS = 10_000
@@ -40,15 +49,29 @@ export interface CommittedBlock {
   readonly commit: Commit
 }
 
+/** The validator sets of the latest height and the two after it, the ones consensus needs. */
+interface RecentSets {
+  /** The set of the latest block (null before block 1). */
+  readonly previous: ValidatorSet | null
+  /** The set that votes on the next block. */
+  readonly current: ValidatorSet
+  /** The set of the height after that, already decided by the latest state. */
+  readonly upcoming: ValidatorSet
+}
+
 /**
  * The replicated state machine: committed blocks, the ledger, and the validator set. It builds
  * and checks blocks for consensus and writes each decided block in one atomic batch.
+ *
+ * Validator set changes (as in CometBFT): the stakes after block H make the set that votes at
+ * H + 2, so at every height the sets of the next two heights are known and committed in headers
+ * (validatorsHash, nextValidatorsHash).
  */
 export class Chain implements ConsensusApp {
   private latestHeader: Header | null = null
   private latestHash: Uint8Array
-  private validators: ValidatorSet
-  private readonly genesisValidators: ValidatorSet
+  private readonly history: ValidatorHistory
+  private sets: RecentSets
   private readonly executions = new Map<string, Execution | null>()
   private readonly listeners: ((c: CommittedBlock) => void)[] = []
 
@@ -61,8 +84,10 @@ export class Chain implements ConsensusApp {
     private readonly logger: Logger,
   ) {
     this.latestHash = genesisHash(genesis)
-    this.genesisValidators = new ValidatorSet(genesis.validators)
-    this.validators = this.genesisValidators
+    const first = new ValidatorSet(selectValidators(genesis.validators, genesis.minValidatorStake))
+    this.history = new ValidatorHistory(first)
+    // Genesis is the state "after block 0": it makes the sets of heights 1 and 2.
+    this.sets = { previous: null, current: first, upcoming: first.next() }
   }
 
   /** Opens the chain stored in `store`, initialising it from `genesis` when it is empty. */
@@ -82,13 +107,18 @@ export class Chain implements ConsensusApp {
       await store.initGenesis(
         expectedGenesis,
         genesisAccounts(genesis).map(([address, account]) => [toHex(address), account]),
+        genesisStakes(genesis),
         state.pool,
       )
     } else if (!bytesEqual(storedGenesis, expectedGenesis)) {
       throw new StoreError('ERR_STORE_CORRUPT', 'the database belongs to another genesis')
     }
     await store.loadAccounts(state)
+    await store.loadStaking(state)
     state.pool = (await store.pool()) ?? state.pool
+    for (const stored of await store.validatorSets()) {
+      chain.history.add(stored.start, new ValidatorSet(stored.validators, stored.priorities))
+    }
     const latest = await store.latest()
     if (latest === null) return chain
     const block = await store.block(latest.height)
@@ -104,9 +134,19 @@ export class Chain implements ConsensusApp {
         `stored state does not match the state hash of block ${latest.height}`,
       )
     }
-    const priorities = await store.priorities(latest.height + 1)
-    chain.validators = new ValidatorSet(genesis.validators, priorities ?? [])
+    chain.sets = {
+      previous: await chain.restoreSet(latest.height),
+      current: await chain.restoreSet(latest.height + 1),
+      upcoming: await chain.restoreSet(latest.height + 2),
+    }
     return chain
+  }
+
+  /** The set of a height at startup: its members, with the priorities stored for it if any. */
+  private async restoreSet(height: number): Promise<ValidatorSet> {
+    const priorities = await this.store.priorities(height)
+    if (priorities === null) return this.history.at(height)
+    return new ValidatorSet(this.history.membersAt(height).validators, priorities)
   }
 
   get clusterId(): string {
@@ -157,16 +197,24 @@ export class Chain implements ConsensusApp {
     return { tx: decodeTx(bytes), receipt, time: block.header.time }
   }
 
+  /**
+   * The validators that vote at `height`, with that height's proposer priorities: any height from
+   * 1 to two past the latest block (older ones verify old commits during block sync).
+   */
   validatorSet(height: number): ValidatorSet {
-    // Staking will make the set change at defined heights; until then it is the genesis set,
-    // whose proposer priorities advance with every height.
-    return height === this.height + 1 ? this.validators : this.genesisValidators
+    const { previous, current, upcoming } = this.sets
+    if (height === this.height + 1) return current
+    if (height === this.height + 2) return upcoming
+    if (height === this.height && previous) return previous
+    if (height >= 1 && height < this.height) return this.history.at(height)
+    throw new RangeError(`no validator set is known for height ${height}`)
   }
 
   /** Context for executing transactions in block `height` proposed by `feeRecipient`. */
   txContext(feeRecipient: Uint8Array, height = this.height + 1): TxContext & { clusterId: string } {
+    const { minFee, unbondingBlocks, minValidatorStake } = this.genesis
     return {
-      params: { minFee: this.genesis.minFee },
+      params: { minFee, unbondingBlocks, minValidatorStake },
       feeRecipient,
       height,
       clusterId: this.clusterId,
@@ -202,8 +250,7 @@ export class Chain implements ConsensusApp {
       }
       pending = retry
     }
-    endBlock(view)
-    const set = this.validatorSet(height)
+    endOfBlock(view, height)
     const prevTime = this.latestHeader?.time ?? this.genesis.genesisTime
     const header: Header = {
       clusterId: this.clusterId,
@@ -212,8 +259,8 @@ export class Chain implements ConsensusApp {
       prevHash: this.latestHash,
       txRoot: merkleRoot(txs),
       stateHash: this.state.hash(view),
-      validatorsHash: set.hash(),
-      nextValidatorsHash: set.hash(),
+      validatorsHash: this.validatorSet(height).hash(),
+      nextValidatorsHash: this.validatorSet(height + 1).hash(),
       proposer,
       lastCommitHash: commitHash(lastCommit),
       ...omegaFields(view),
@@ -253,11 +300,9 @@ export class Chain implements ConsensusApp {
       throw invalid('block time is in the future')
     const set = this.validatorSet(height)
     if (set.indexOf(h.proposer) < 0) throw invalid('proposer is not a validator')
-    if (
-      !bytesEqual(h.validatorsHash, set.hash()) ||
-      !bytesEqual(h.nextValidatorsHash, set.hash())
-    ) {
-      throw invalid('wrong validator set hash')
+    if (!bytesEqual(h.validatorsHash, set.hash())) throw invalid('wrong validator set hash')
+    if (!bytesEqual(h.nextValidatorsHash, this.validatorSet(height + 1).hash())) {
+      throw invalid('wrong next validator set hash')
     }
     if (!bytesEqual(h.lastCommitHash, commitHash(block.lastCommit)))
       throw invalid('wrong last commit hash')
@@ -284,7 +329,7 @@ export class Chain implements ConsensusApp {
       receipts.push(executeTx(view, tx, ctx, this.mempool.isVerified(hashHex)))
       txHashes.push(hashHex)
     }
-    endBlock(view)
+    endOfBlock(view, height)
     if (!bytesEqual(h.stateHash, this.state.hash(view))) throw invalid('wrong state hash')
     const expected = omegaFields(view)
     if (
@@ -303,7 +348,15 @@ export class Chain implements ConsensusApp {
     const hashHex = toHex(hash)
     if (!this.isValidBlock(block)) throw new Error(`refusing to commit invalid block ${hashHex}`)
     const execution = this.executions.get(hashHex)!
-    const next = this.validators.next()
+    const { current, upcoming } = this.sets
+    // Only a block that changed a stake can change the set its state makes.
+    const stakes = execution.view.stakes
+    const next = upcoming.next(
+      stakes.changed
+        ? selectValidators(stakeMembers(stakes.entries()), this.genesis.minValidatorStake)
+        : undefined,
+    )
+    const changed = !next.sameMembers(upcoming)
     await this.store.commitBlock({
       block,
       blockHash: hash,
@@ -311,6 +364,8 @@ export class Chain implements ConsensusApp {
       accounts: execution.view.changedEntries(),
       pool: execution.view.pool,
       poolValue: poolValue(execution.view.pool),
+      stakes: stakes.changedEntries(),
+      unbonding: execution.view.unbonding.changedEntries(),
       txs: block.txs.map((bytes, index) => {
         const receipt = execution.receipts[index]!
         return {
@@ -319,12 +374,16 @@ export class Chain implements ConsensusApp {
           failure: receipt.status === 'ok' ? null : receipt.error.toPayload(),
         }
       }),
-      nextPriorities: next.priorities,
+      upcomingValidators: {
+        priorities: next.priorities,
+        members: changed ? next.validators : null,
+      },
     })
     this.state.apply(execution.view)
     this.latestHeader = block.header
     this.latestHash = hash
-    this.validators = next
+    if (changed) this.history.add(block.header.height + 2, next)
+    this.sets = { previous: current, current: upcoming, upcoming: next }
     this.executions.clear()
     this.mempool.afterCommit(execution.txHashes, this.state)
     const committed: CommittedBlock = { block, hash, commit }
@@ -336,6 +395,11 @@ export class Chain implements ConsensusApp {
       }
     }
   }
+}
+
+/** Stake records as would-be validator set members: power is the amount staked. */
+function* stakeMembers(stakes: Iterable<[string, StakeRecord]>): Iterable<Member> {
+  for (const [key, record] of stakes) yield { publicKey: fromHex(key), power: record.amount }
 }
 
 /** The Ω-vector fields a block header commits to, from the state after the block. */

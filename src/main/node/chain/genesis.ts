@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { decodeAddress, encodeAddress } from '../../../shared/address'
+import { ADDRESS_LENGTH, decodeAddress, encodeAddress } from '../../../shared/address'
 import { assertNormalisedWeights, initialShares } from '../../../shared/cee/math'
 import {
   array,
@@ -19,7 +19,9 @@ import { PUBLIC_KEY_LENGTH, sha256 } from '../crypto'
 import type { PoolState } from '../cee/poolState'
 import type { Account } from '../ledger/account'
 import { LedgerError } from '../ledger/errors'
-import { MAX_CLUSTER_ID_BYTES } from './block'
+import { stakeKey, type StakeRecord } from '../ledger/stakes'
+import { DEFAULT_STAKING_PARAMS, MIN_UNBONDING_BLOCKS } from '../ledger/staking'
+import { MAX_CLUSTER_ID_BYTES, MAX_VALIDATORS } from './block'
 
 const PublicKeyHex = z.string().regex(/^[0-9a-f]{64}$/, '32-byte Ed25519 public key in hex')
 
@@ -30,15 +32,31 @@ export const GenesisSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
     genesisTime: z.number().int().nonnegative(),
-    params: z.object({ minFee: AmountSchema }).strict(),
+    params: z
+      .object({
+        minFee: AmountSchema,
+        /** Blocks an unstake waits before its CHR returns (default 100). */
+        unbondingBlocks: z.number().int().min(MIN_UNBONDING_BLOCKS).max(10_000_000).optional(),
+        /** Least stake that makes a key a validator (default 1 CHR). */
+        minValidatorStake: AmountSchema.optional(),
+      })
+      .strict(),
     /** The CEE pool at genesis; its initial shares belong to the first account. */
     pool: z
       .object({ reserves: BalancesSchema, weights: BalancesSchema, swapFee: AmountSchema })
       .strict(),
+    /**
+     * The initial validators: each one's power is CHR staked at genesis, owned by `owner` (the
+     * account that may unstake it; the first genesis account when absent).
+     */
     validators: z
-      .array(z.object({ publicKey: PublicKeyHex, power: AmountSchema }).strict())
+      .array(
+        z
+          .object({ publicKey: PublicKeyHex, power: AmountSchema, owner: z.string().optional() })
+          .strict(),
+      )
       .min(1)
-      .max(1000),
+      .max(MAX_VALIDATORS),
     accounts: z
       .array(z.object({ address: z.string(), balances: BalancesSchema }).strict())
       .max(100_000),
@@ -51,7 +69,9 @@ export interface Genesis {
   readonly clusterId: string
   readonly genesisTime: number
   readonly minFee: bigint
-  readonly validators: readonly { publicKey: Uint8Array; power: bigint }[]
+  readonly unbondingBlocks: number
+  readonly minValidatorStake: bigint
+  readonly validators: readonly { publicKey: Uint8Array; power: bigint; owner: Uint8Array }[]
   readonly accounts: readonly { address: Uint8Array; balances: Balances }[]
   readonly pool: {
     readonly reserves: Balances
@@ -64,7 +84,16 @@ const GenesisCodec = struct({
   clusterId: str(MAX_CLUSTER_ID_BYTES),
   genesisTime: uint,
   minFee: u128,
-  validators: array(struct({ publicKey: fixedBytes(PUBLIC_KEY_LENGTH), power: u128 }), 1000),
+  unbondingBlocks: uint,
+  minValidatorStake: u128,
+  validators: array(
+    struct({
+      publicKey: fixedBytes(PUBLIC_KEY_LENGTH),
+      power: u128,
+      owner: fixedBytes(ADDRESS_LENGTH),
+    }),
+    MAX_VALIDATORS,
+  ),
   accounts: array(struct({ address: fixedBytes(20), chr: u128, psy: u128, flx: u128 }), 100_000),
   poolReserves: fixedArray(u128, 3),
   poolWeights: fixedArray(u128, 3),
@@ -92,12 +121,7 @@ export function parseGenesis(json: unknown): Genesis {
   const g = parsed.data
   const seen = new Set<string>()
   const accounts = g.accounts.map((a) => {
-    let address: Uint8Array
-    try {
-      address = decodeAddress(a.address)
-    } catch {
-      throw new LedgerError('ERR_BAD_GENESIS', `invalid genesis account address ${a.address}`)
-    }
+    const address = genesisAddress(a.address, 'account')
     if (seen.has(a.address))
       throw new LedgerError('ERR_BAD_GENESIS', `duplicate account ${a.address}`)
     seen.add(a.address)
@@ -119,16 +143,38 @@ export function parseGenesis(json: unknown): Genesis {
   if (keys.size !== g.validators.length) {
     throw new LedgerError('ERR_BAD_GENESIS', 'duplicate validator public key')
   }
+  const minValidatorStake = BigInt(
+    g.params.minValidatorStake ?? DEFAULT_STAKING_PARAMS.minValidatorStake.toString(),
+  )
+  if (minValidatorStake === 0n) {
+    throw new LedgerError('ERR_BAD_GENESIS', 'minValidatorStake must be more than 0')
+  }
+  // Every genesis validator must be in the set its stake makes, so the first set is all of them.
+  if (g.validators.some((v) => BigInt(v.power) < minValidatorStake)) {
+    throw new LedgerError('ERR_BAD_GENESIS', 'a validator has less power than minValidatorStake')
+  }
   return {
     clusterId: g.clusterId,
     genesisTime: g.genesisTime,
     minFee: BigInt(g.params.minFee),
+    unbondingBlocks: g.params.unbondingBlocks ?? DEFAULT_STAKING_PARAMS.unbondingBlocks,
+    minValidatorStake,
     validators: g.validators.map((v) => ({
       publicKey: fromHex(v.publicKey),
       power: BigInt(v.power),
+      // Files written before staking name no owner: the first account (often the only one) is.
+      owner: v.owner === undefined ? accounts[0]!.address : genesisAddress(v.owner, 'owner'),
     })),
     accounts,
     pool,
+  }
+}
+
+function genesisAddress(text: string, what: string): Uint8Array {
+  try {
+    return decodeAddress(text)
+  } catch {
+    throw new LedgerError('ERR_BAD_GENESIS', `invalid genesis ${what} address ${text}`)
   }
 }
 
@@ -137,10 +183,15 @@ export function genesisToFile(g: Genesis): GenesisFile {
   return {
     clusterId: g.clusterId,
     genesisTime: g.genesisTime,
-    params: { minFee: g.minFee.toString() },
+    params: {
+      minFee: g.minFee.toString(),
+      unbondingBlocks: g.unbondingBlocks,
+      minValidatorStake: g.minValidatorStake.toString(),
+    },
     validators: g.validators.map((v) => ({
       publicKey: toHex(v.publicKey),
       power: v.power.toString(),
+      owner: encodeAddress(v.owner),
     })),
     accounts: g.accounts.map((a) => ({
       address: encodeAddress(a.address),
@@ -161,7 +212,13 @@ export function genesisHash(g: Genesis): Uint8Array {
       clusterId: g.clusterId,
       genesisTime: g.genesisTime,
       minFee: g.minFee,
-      validators: g.validators.map((v) => ({ publicKey: v.publicKey, power: v.power })),
+      unbondingBlocks: g.unbondingBlocks,
+      minValidatorStake: g.minValidatorStake,
+      validators: g.validators.map((v) => ({
+        publicKey: v.publicKey,
+        power: v.power,
+        owner: v.owner,
+      })),
       accounts: g.accounts.map((a) => ({
         address: a.address,
         chr: a.balances[0],
@@ -175,11 +232,20 @@ export function genesisHash(g: Genesis): Uint8Array {
   )
 }
 
-/** Total supply of each token at genesis: every account plus the pool's reserves. */
+/**
+ * Total supply of each token at genesis: every account, the pool's reserves, and the CHR the
+ * validators' power is staked from.
+ */
 export function genesisSupply(g: Genesis): Balances {
   const s: [bigint, bigint, bigint] = [...g.pool.reserves]
   for (const a of g.accounts) for (let t = 0; t < 3; t++) s[t] = s[t]! + a.balances[t]!
+  for (const v of g.validators) s[0] = s[0] + v.power
   return s
+}
+
+/** The genesis validators as stake records (table key and record). */
+export function genesisStakes(g: Genesis): [string, StakeRecord][] {
+  return g.validators.map((v) => [stakeKey(v.publicKey), { owner: v.owner, amount: v.power }])
 }
 
 /** The pool at genesis: its shares are the invariant, so a share starts at value 1. */

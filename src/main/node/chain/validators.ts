@@ -1,18 +1,53 @@
 import { encodeAddress } from '../../../shared/address'
-import { array, encode, fixedBytes, struct, u128, toHex } from '../../../shared/encoding'
+import { floorDiv } from '../../../shared/cee/int'
+import {
+  array,
+  bytesEqual,
+  compareBytes,
+  encode,
+  fixedBytes,
+  struct,
+  u128,
+  toHex,
+} from '../../../shared/encoding'
 import { PUBLIC_KEY_LENGTH, addressOf, sha256 } from '../crypto'
+import { MAX_VALIDATORS } from './block'
 
-/** A validator: its consensus public key and voting power. */
-export interface Validator {
+/** A member of a validator set: its consensus public key and voting power. */
+export interface Member {
   readonly publicKey: Uint8Array
-  readonly address: Uint8Array
   readonly power: bigint
+}
+
+/** A validator: its consensus public key, address and voting power. */
+export interface Validator extends Member {
+  readonly address: Uint8Array
 }
 
 const ValidatorsCodec = array(
   struct({ publicKey: fixedBytes(PUBLIC_KEY_LENGTH), power: u128 }),
   10_000,
 )
+
+/** Order by power, largest first; at equal power the lower address first. */
+export function byPower(
+  a: { power: bigint; address: Uint8Array },
+  b: { power: bigint; address: Uint8Array },
+): number {
+  return a.power !== b.power ? (a.power > b.power ? -1 : 1) : compareBytes(a.address, b.address)
+}
+
+/**
+ * The members that stakes make: every key with at least `minStake`, power = its stake, at most
+ * MAX_VALIDATORS of them by power (at equal power the lower address first).
+ */
+export function selectValidators(stakes: Iterable<Member>, minStake: bigint): Member[] {
+  const eligible = [...stakes]
+    .filter((s) => s.power >= minStake)
+    .map((s) => ({ ...s, address: addressOf(s.publicKey) }))
+    .sort(byPower)
+  return eligible.slice(0, MAX_VALIDATORS).map((v) => ({ publicKey: v.publicKey, power: v.power }))
+}
 
 /**
  * The validators that vote at one height, in canonical order (by address), with the proposer
@@ -23,9 +58,10 @@ export class ValidatorSet {
   readonly validators: readonly Validator[]
   readonly totalPower: bigint
   private readonly byAddress: Map<string, number>
+  private cachedHash: Uint8Array | null = null
 
   constructor(
-    validators: readonly { publicKey: Uint8Array; power: bigint }[],
+    validators: readonly Member[],
     /** Proposer priorities for round 0 of this height, aligned with the sorted validators. */
     readonly priorities: readonly bigint[] = [],
   ) {
@@ -49,14 +85,15 @@ export class ValidatorSet {
     return this.validators.length
   }
 
-  /** Hash committed in block headers so light clients can follow set changes. */
+  /** Hash of the members (not the priorities), committed in block headers for light clients. */
   hash(): Uint8Array {
-    return sha256(
+    this.cachedHash ??= sha256(
       encode(
         ValidatorsCodec,
         this.validators.map((v) => ({ publicKey: v.publicKey, power: v.power })),
       ),
     )
+    return this.cachedHash
   }
 
   /** More than two thirds of the total power (the commit threshold). */
@@ -79,10 +116,43 @@ export class ValidatorSet {
     return this.validators[chosen]!
   }
 
-  /** The same set with priorities advanced past round 0, for the next height. */
-  next(): ValidatorSet {
-    const [priorities] = incrementPriorities(this.validators, this.priorities, this.totalPower)
+  /**
+   * The set of the next height: priorities advanced past round 0. With other `members` the set
+   * changes (as in CometBFT): a continuing validator keeps its advanced priority, a new one starts at
+   * −1.125 × the new total power rounded down (so it does not propose at once), and then every
+   * priority is shifted by the floor of their average so they stay centred on zero.
+   */
+  next(members?: readonly Member[]): ValidatorSet {
+    const advanced = this.advanced(1)
+    const joined = members === undefined ? this : new ValidatorSet(members)
+    if (joined.sameMembers(this)) return advanced
+    const newcomer = floorDiv(-9n * joined.totalPower, 8n)
+    const kept = joined.validators.map((v) => {
+      const i = this.indexOf(v.address)
+      return i < 0 ? newcomer : advanced.priorities[i]!
+    })
+    const average = floorDiv(
+      kept.reduce((sum, p) => sum + p, 0n),
+      BigInt(kept.length),
+    )
+    return new ValidatorSet(
+      joined.validators,
+      kept.map((p) => p - average),
+    )
+  }
+
+  /** The same members `heights` heights later: priorities advanced past round 0 of each. */
+  advanced(heights: number): ValidatorSet {
+    let priorities = this.priorities
+    for (let h = 0; h < heights; h++) {
+      ;[priorities] = incrementPriorities(this.validators, priorities, this.totalPower)
+    }
     return new ValidatorSet(this.validators, priorities)
+  }
+
+  /** Whether `other` has the same members with the same power. */
+  sameMembers(other: ValidatorSet): boolean {
+    return bytesEqual(this.hash(), other.hash())
   }
 
   describe(): { address: string; power: bigint }[] {

@@ -71,7 +71,7 @@ export type Step = 'propose' | 'prevote' | 'precommit' | 'commit'
 export type ForgedReport = () => void
 
 /** What became of a block offered by block sync. */
-export type CatchUpResult = 'applied' | 'stale' | 'out-of-order' | 'invalid'
+export type CatchUpResult = 'applied' | 'stale' | 'out-of-order' | 'invalid' | 'diverged'
 
 export interface ConsensusStatus {
   readonly height: number
@@ -85,6 +85,11 @@ export interface ConsensusStatus {
 export interface ConsensusEvents {
   onDecided?(height: number, round: number): void
   onEvidence?(evidence: Equivocation): void
+  /**
+   * More than 2/3 of the validators committed a block this node finds invalid: its state has
+   * diverged. The engine stops signing for good (until restart) before this is called.
+   */
+  onDivergence?(height: number): void
 }
 
 interface ReceivedProposal {
@@ -131,6 +136,8 @@ export class TendermintEngine {
   private readonly queue: (() => Promise<void>)[] = []
   private draining = false
   private stopped = true
+  /** Set once this node's state diverged from a committed block: it must never sign again. */
+  private signingHalted = false
   private readonly myAddress: Uint8Array | null
 
   constructor(
@@ -250,7 +257,10 @@ export class TendermintEngine {
         } catch {
           return resolve('invalid')
         }
-        if (!this.opts.app.isValidBlock(block)) return resolve('invalid')
+        if (!this.opts.app.isValidBlock(block)) {
+          this.haltSigning(next)
+          return resolve('diverged')
+        }
         this.clearTimers()
         this.step = 'commit'
         await this.opts.app.commitBlock(block, commit)
@@ -331,7 +341,15 @@ export class TendermintEngine {
     this.schedule(this.timeoutFor('propose', round), () => this.onTimeoutPropose(height, round))
   }
 
+  private haltSigning(height: number): void {
+    if (this.signingHalted) return
+    this.signingHalted = true
+    this.opts.logger.error('state diverged from a committed block: signing stopped', { height })
+    this.opts.events?.onDivergence?.(height)
+  }
+
   private async propose(block: Block, polRound: number): Promise<void> {
+    if (this.signingHalted) return
     const hash = blockHash(block.header)
     const body = {
       height: this.height,
@@ -355,6 +373,7 @@ export class TendermintEngine {
   private async castVote(type: VoteType, blockHashHex: string | null): Promise<void> {
     const priv = this.opts.privValidator
     if (!priv || !this.myAddress || this.validators.indexOf(this.myAddress) < 0) return
+    if (this.signingHalted) return
     const body = {
       type,
       height: this.height,
@@ -580,7 +599,10 @@ export class TendermintEngine {
       forged()
       return
     }
-    if (!this.opts.app.isValidBlock(block)) return
+    if (!this.opts.app.isValidBlock(block)) {
+      this.haltSigning(this.height)
+      return
+    }
     this.clearTimers()
     await this.commitDecided(block, commit, toHex(hash))
   }

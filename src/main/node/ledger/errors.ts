@@ -11,5 +11,8 @@ export type LedgerErrorCode =
   | 'ERR_MALFORMED_TX'
   | 'ERR_WRONG_CLUSTER'
   | 'ERR_BAD_GENESIS'
+  | 'ERR_STAKE_OWNER'
+  | 'ERR_STAKE_INSUFFICIENT'
+  | 'ERR_LAST_VALIDATOR'
 
 export class LedgerError extends CodedError<LedgerErrorCode> {}

@@ -1,15 +1,16 @@
 import { CodedError } from '../../../shared/errors'
 import { isTokenId, TOKEN_ID, type TokenId } from '../../../shared/tokens'
 import { psyFlowFee } from '../../../shared/cee/flowFee'
-import { applyPoolAction } from '../cee/poolRules'
+import { applyPoolAction, endBlock } from '../cee/poolRules'
 import { addressOf } from '../crypto'
 import { withBalance } from './account'
 import { LedgerError } from './errors'
+import { applyStakingAction, releaseUnbonded, type StakingParams } from './staking'
 import type { StateView } from './state'
 import { verifyTxSignature, type Action, type SignedTx } from './tx'
 
 /** Chain parameters the rules need, fixed at genesis. */
-export interface LedgerParams {
+export interface LedgerParams extends StakingParams {
   /** Smallest fee, in FLX base units, a transaction may pay. */
   readonly minFee: bigint
 }
@@ -41,6 +42,8 @@ function tokenIds(action: Action): number[] {
       return [action.tokenIn, action.tokenOut]
     case 'join':
     case 'exit':
+    case 'stake': // staking always moves CHR
+    case 'unstake':
       return []
   }
 }
@@ -50,6 +53,8 @@ function amounts(action: Action): bigint[] {
     case 'transfer':
     case 'joinSingle':
     case 'swap':
+    case 'stake':
+    case 'unstake':
       return [action.amount]
     case 'join':
       return [action.maxAmounts.reduce((a, b) => a + b, 0n)]
@@ -146,9 +151,14 @@ function applyAction(view: StateView, sender: Uint8Array, action: Action, ctx: T
     applyTransfer(view, sender, action)
     return
   }
-  // Pool actions write as they go, so they run on a fork that only lands if all of it succeeds.
+  // Pool and staking actions write as they go, so they run on a fork that only lands if all of it
+  // succeeds.
   const attempt = view.fork()
-  applyPoolAction(attempt, sender, action, ctx.height)
+  if (action.kind === 'stake' || action.kind === 'unstake') {
+    applyStakingAction(attempt, sender, action, ctx.params, ctx.height)
+  } else {
+    applyPoolAction(attempt, sender, action, ctx.height)
+  }
   view.merge(attempt)
 }
 
@@ -172,4 +182,10 @@ function applyTransfer(
     reserves[token] = reserves[token] + flowFee
     view.pool = { ...view.pool, reserves }
   }
+}
+
+/** The end of block `height`: the pool's fee update, then unbonded CHR back to its owners. */
+export function endOfBlock(view: StateView, height: number): void {
+  endBlock(view)
+  releaseUnbonded(view, height)
 }

@@ -3,6 +3,8 @@ import type { Balances } from '../../../shared/tokens'
 import { sha256 } from '../crypto'
 import { encodePool, type PoolState } from '../cee/poolState'
 import { EMPTY_ACCOUNT, encodeAccount, type Account } from './account'
+import { stakingDigest, type StakeRecord } from './stakes'
+import { mergeSorted, SortedTable, TableView } from './table'
 
 /** Reads of ledger state, as seen by the rules. */
 export interface StateReader {
@@ -12,14 +14,21 @@ export interface StateReader {
 }
 
 /**
- * The committed ledger: every account, kept in memory and mirrored in the store. Alongside each
- * account it keeps the hash of its leaf, so a block only re-hashes what it touched.
+ * The committed ledger: every account, the stakes and the unbonding queue, kept in memory and
+ * mirrored in the store. Alongside each account it keeps the hash of its leaf, so a block only
+ * re-hashes what it touched.
  */
 export class LedgerState implements StateReader {
   private readonly accounts = new Map<string, Account>()
   private readonly leafHashes = new Map<string, Uint8Array>()
   /** Account keys (hex) in byte order: the order the state hash commits to. */
   private sortedKeys: string[] = []
+  /** Stake records by validator consensus key (see stakes.ts). */
+  readonly stakes = new SortedTable<StakeRecord>()
+  /** Unbonding amounts by release height and owner (see stakes.ts). */
+  readonly unbonding = new SortedTable<bigint>()
+  /** The staking part of the state hash; recomputed only after staking changed. */
+  private stakingHash: Uint8Array | null = null
 
   constructor(
     public supply: Balances,
@@ -60,6 +69,11 @@ export class LedgerState implements StateReader {
     if (newKeys.length > 0) this.sortedKeys = mergeSorted(this.sortedKeys, newKeys.sort())
     this.supply = view.supply
     this.pool = view.pool
+    if (view.stakes.changed || view.unbonding.changed) {
+      this.stakes.apply(view.stakes.changedEntries())
+      this.unbonding.apply(view.unbonding.changedEntries())
+      this.stakingHash = null
+    }
   }
 
   /** Loads one stored account (at startup). Call `finishLoading` after the last one. */
@@ -72,6 +86,18 @@ export class LedgerState implements StateReader {
     this.sortedKeys = [...this.accounts.keys()].sort()
   }
 
+  /** Loads the stored stakes and unbonding entries (at startup, and at genesis). */
+  loadStaking(
+    stakes: Iterable<[string, StakeRecord]>,
+    unbonding: Iterable<[string, bigint]>,
+  ): void {
+    for (const [key, record] of stakes) this.stakes.load(key, record)
+    for (const [key, amount] of unbonding) this.unbonding.load(key, amount)
+    this.stakes.finishLoading()
+    this.unbonding.finishLoading()
+    this.stakingHash = null
+  }
+
   /** The state hash of this state as changed by `view` (or of this state alone). */
   hash(view?: StateView): Uint8Array {
     const changed = view ? view.changedHashes() : new Map<string, Uint8Array>()
@@ -79,7 +105,11 @@ export class LedgerState implements StateReader {
     const keys = newKeys.length > 0 ? mergeSorted(this.sortedKeys, newKeys) : this.sortedKeys
     const supply = view ? view.supply : this.supply
     const pool = view ? view.pool : this.pool
-    const parts: Uint8Array[] = [supplyLeaf(supply), sha256(encodePool(pool))]
+    const staking =
+      view && (view.stakes.changed || view.unbonding.changed)
+        ? stakingDigest(view.stakes.entries(), view.unbonding.entries())
+        : (this.stakingHash ??= stakingDigest(this.stakes.entries(), this.unbonding.entries()))
+    const parts: Uint8Array[] = [supplyLeaf(supply), sha256(encodePool(pool)), staking]
     for (const key of keys) parts.push(changed.get(key) ?? this.leafHashes.get(key)!)
     return sha256(...parts)
   }
@@ -95,6 +125,8 @@ export class StateView implements StateReader {
   private hashes: Map<string, Uint8Array> | null = null
   supply: Balances
   pool: PoolState
+  readonly stakes: TableView<StakeRecord>
+  readonly unbonding: TableView<bigint>
 
   constructor(
     private readonly base: LedgerState,
@@ -102,6 +134,8 @@ export class StateView implements StateReader {
   ) {
     this.supply = parent ? parent.supply : base.supply
     this.pool = parent ? parent.pool : base.pool
+    this.stakes = parent ? parent.stakes.fork() : new TableView(base.stakes)
+    this.unbonding = parent ? parent.unbonding.fork() : new TableView(base.unbonding)
   }
 
   account(address: Uint8Array): Account {
@@ -133,6 +167,8 @@ export class StateView implements StateReader {
     for (const [k, v] of child.changes) this.changes.set(k, v)
     this.supply = child.supply
     this.pool = child.pool
+    this.stakes.merge(child.stakes)
+    this.unbonding.merge(child.unbonding)
   }
 
   /** Changed accounts in address order (the order they are written to the store). */
@@ -158,14 +194,4 @@ const SupplyCodec = fixedArray(u128, 3)
 
 function supplyLeaf(supply: Balances): Uint8Array {
   return sha256(encode(SupplyCodec, [...supply]))
-}
-
-function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
-  const out: string[] = []
-  let i = 0
-  let j = 0
-  while (i < a.length && j < b.length) out.push(a[i]! < b[j]! ? a[i++]! : b[j++]!)
-  while (i < a.length) out.push(a[i++]!)
-  while (j < b.length) out.push(b[j++]!)
-  return out
 }

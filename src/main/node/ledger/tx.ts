@@ -47,6 +47,10 @@ export const ActionCodec = taggedUnion({
   exit: struct({ shares: u128, minAmounts: Amounts }),
   /** Single-token exit. */
   exitSingle: struct({ token: u8, shares: u128, minAmount: u128 }),
+  /** Bonds `amount` CHR to the validator with this Ed25519 consensus key: its voting power. */
+  stake: struct({ validator: fixedBytes(PUBLIC_KEY_LENGTH), amount: u128 }),
+  /** Starts returning `amount` CHR bonded to `validator`; it arrives after the unbonding period. */
+  unstake: struct({ validator: fixedBytes(PUBLIC_KEY_LENGTH), amount: u128 }),
 })
 export type Action = Infer<typeof ActionCodec>
 

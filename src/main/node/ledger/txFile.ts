@@ -59,6 +59,7 @@ export type ActionReview =
   | { kind: 'joinSingle'; token: Token; amount: string; minShares: string }
   | { kind: 'exit'; shares: string; minAmounts: string[] }
   | { kind: 'exitSingle'; token: Token; shares: string; minAmount: string }
+  | { kind: 'stake' | 'unstake'; validator: string; amount: string }
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -161,6 +162,9 @@ export function reviewAction(a: Action): ActionReview {
         shares: a.shares.toString(),
         minAmount: a.minAmount.toString(),
       }
+    case 'stake':
+    case 'unstake':
+      return { kind: a.kind, validator: toHex(a.validator), amount: a.amount.toString() }
   }
 }
 
@@ -199,6 +203,9 @@ export function actionFromReview(r: ActionReview): Action {
         shares: BigInt(r.shares),
         minAmount: BigInt(r.minAmount),
       }
+    case 'stake':
+    case 'unstake':
+      return { kind: r.kind, validator: fromHex(r.validator), amount: BigInt(r.amount) }
   }
 }
 

@@ -51,7 +51,12 @@ export function psi(sample: CommitSample): bigint {
 /** A KPI with the inputs it came from, or the reason there is none yet. */
 export type Kpi =
   | { readonly value: bigint; readonly samples: number; readonly window: number }
-  | { readonly value: null; readonly samples: number; readonly window: number; readonly reason: string }
+  | {
+      readonly value: null
+      readonly samples: number
+      readonly window: number
+      readonly reason: string
+    }
 
 /** Coherence Score = mean of Ψₕ over the last 100 committed heights (fewer while younger). */
 export function coherenceScore(psis: readonly bigint[]): Kpi {
@@ -109,31 +114,34 @@ export interface PoolValuePoint {
 }
 
 /**
- * CAF = ((V_t/S_t) / (V_t0/S_t0)) ^ (1 year / (t − t0)) over the trailing 24 h (or since the
- * first point if younger); "n/a" before one hour of history. `points` are oldest first.
+ * CAF = ((V_t/S_t) / (V_t0/S_t0)) ^ (1 year / (t − t0)), from the first point of the trailing
+ * 24 h window (or since genesis if younger) to the latest; "n/a" before one hour of history.
+ * `samples` is the number of heights between them.
  */
-export function caf(points: readonly PoolValuePoint[], windowMs = CAF_WINDOW_MS): Kpi {
-  const last = points.at(-1)
-  if (!last) return { value: null, samples: 0, window: 0, reason: 'no pool history yet' }
-  const from = last.time - windowMs
-  const first = points.find((p) => p.time >= from)!
+export function caf(
+  first: PoolValuePoint | null,
+  last: PoolValuePoint | null,
+  samples: number,
+): Kpi {
+  if (!first || !last) {
+    return { value: null, samples: 0, window: CAF_WINDOW_MS, reason: 'no pool history yet' }
+  }
   const span = last.time - first.time
-  const samples = points.filter((p) => p.time >= from).length
   if (span < CAF_MIN_HISTORY_MS) {
     const minutes = Math.floor(span / 60_000)
     return {
       value: null,
       samples,
-      window: windowMs,
+      window: CAF_WINDOW_MS,
       reason: `n/a before one hour of history (${minutes} min so far)`,
     }
   }
   const growth = divDown(last.valuePerShare, first.valuePerShare)
   const exponent = (YEAR_MS * ONE) / BigInt(span)
   try {
-    return { value: powDown(growth, exponent), samples, window: windowMs }
+    return { value: powDown(growth, exponent), samples, window: CAF_WINDOW_MS }
   } catch {
     // Growth so fast over so short a span that its yearly rate leaves fixed point (e^130).
-    return { value: null, samples, window: windowMs, reason: 'growth too fast to annualise' }
+    return { value: null, samples, window: CAF_WINDOW_MS, reason: 'growth too fast to annualise' }
   }
 }

@@ -101,7 +101,8 @@ export class BlockSync {
         this.o.link.penalize(peer, 'invalid-blocks')
         return
       }
-      if (result === 'out-of-order') break
+      // Out of order, or valid blocks this node computes differently (its own fault): stop here.
+      if (result === 'out-of-order' || result === 'diverged') break
     }
     if (message.blocks.length === 0) this.peerHeights.set(peer, this.o.height())
     this.tick()

@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import { isAddress } from '../../../shared/address'
+import { encodeAddress, isAddress } from '../../../shared/address'
 import { CodedError } from '../../../shared/errors'
 import { toHex } from '../../../shared/encoding'
 import { ONE_TOKEN } from '../../../shared/tokens'
-import { genesisHash, genesisToFile, parseGenesis, type Genesis } from '../chain/genesis'
+import { addressOf } from '../crypto'
+import { genesisToFile, parseGenesis, type Genesis } from '../chain/genesis'
 import {
   DEVNET_MIN_FEE,
   DEVNET_POOL_RESERVE,
@@ -89,6 +90,25 @@ export function parseJoinRequest(json: unknown): JoinRequest {
   return parsed.data
 }
 
+/** The join request of a node with these public keys (checked like one from a stranger). */
+export function buildJoinRequest(keys: {
+  name: string
+  consensusPublicKey: Uint8Array
+  identityPublicKey: Uint8Array
+  accountPublicKey: Uint8Array
+  peerUrl: string | null
+}): JoinRequest {
+  return parseJoinRequest({
+    kind: 'coherence-join-request',
+    version: 1,
+    name: keys.name,
+    consensusPublicKey: toHex(keys.consensusPublicKey),
+    identityPublicKey: toHex(keys.identityPublicKey),
+    account: encodeAddress(addressOf(keys.accountPublicKey)),
+    peerUrl: keys.peerUrl,
+  })
+}
+
 export function networkFileJson(network: Network): object {
   return {
     kind: 'coherence-network',
@@ -96,11 +116,6 @@ export function networkFileJson(network: Network): object {
     genesis: genesisToFile(network.genesis),
     seeds: network.seeds,
   }
-}
-
-/** Identifies a network: the hash of its genesis (what peers must agree on in the handshake). */
-export function networkId(network: Network): string {
-  return toHex(genesisHash(network.genesis))
 }
 
 /** What each member gets in a new network. */

@@ -17,9 +17,24 @@ import {
 } from '../../../shared/encoding'
 import { decodePool, encodePool, type PoolState } from '../cee/poolState'
 import { decodeAccount, encodeAccount, type Account } from '../ledger/account'
+import {
+  decodeStake,
+  decodeUnbondingAmount,
+  encodeStake,
+  encodeUnbondingAmount,
+  type StakeRecord,
+} from '../ledger/stakes'
 import type { LedgerState } from '../ledger/state'
-import { CommitCodec, decodeBlock, encodeBlock, type Block, type Commit } from '../chain/block'
-import { HASH_LENGTH } from '../crypto'
+import {
+  CommitCodec,
+  decodeBlock,
+  encodeBlock,
+  MAX_VALIDATORS,
+  type Block,
+  type Commit,
+} from '../chain/block'
+import type { Member } from '../chain/validators'
+import { HASH_LENGTH, PUBLIC_KEY_LENGTH } from '../crypto'
 
 export type StoreErrorCode = 'ERR_DATA_DIR_LOCKED' | 'ERR_STORE_OPEN' | 'ERR_STORE_CORRUPT'
 export class StoreError extends CodedError<StoreErrorCode> {}
@@ -38,6 +53,12 @@ const PREFIX = {
   history: 0x08,
   /** The pool's value and share supply after each block (for value per share and the CAF). */
   poolValue: 0x09,
+  /** Stake records: validator public key → owner and amount. */
+  stake: 0x0a,
+  /** Unbonding entries: release height ‖ owner → amount. */
+  unbonding: 0x0b,
+  /** Each validator set by the height it starts at: members and their priorities there. */
+  validatorSet: 0x0c,
 } as const
 
 const META_LATEST = concatBytes(new Uint8Array([PREFIX.meta]), new TextEncoder().encode('latest'))
@@ -59,6 +80,15 @@ export type PoolValueRecord = ReturnType<typeof PoolValueCodec.read> & { height:
 
 const LatestCodec = struct({ height: uint, hash: fixedBytes(HASH_LENGTH) })
 const PrioritiesCodec = array(i128, 10_000)
+const ValidatorSetCodec = struct({
+  validators: array(
+    struct({ publicKey: fixedBytes(PUBLIC_KEY_LENGTH), power: u128 }),
+    MAX_VALIDATORS,
+  ),
+  priorities: array(i128, MAX_VALIDATORS),
+})
+/** A validator set as stored: its members and their proposer priorities at `start`. */
+export type StoredValidatorSet = ReturnType<typeof ValidatorSetCodec.read> & { start: number }
 
 function key(prefix: number, body: Uint8Array): Uint8Array {
   return concatBytes(new Uint8Array([prefix]), body)
@@ -91,14 +121,23 @@ export interface BlockWrite {
   readonly pool: PoolState
   /** The pool's invariant after the block. */
   readonly poolValue: bigint
+  /** Changed stake records and unbonding entries by table key; null deletes. */
+  readonly stakes: readonly [string, StakeRecord | null][]
+  readonly unbonding: readonly [string, bigint | null][]
   /** Per transaction, in block order: hash, the accounts whose history shows it, its failure. */
   readonly txs: readonly {
     hash: Uint8Array
     parties: readonly Uint8Array[]
     failure: { code: string; message: string } | null
   }[]
-  /** Proposer priorities for round 0 of the next height. */
-  readonly nextPriorities: readonly bigint[]
+  /**
+   * The validator set of height + 2 (the one this block's state decides): its proposer priorities
+   * for round 0, and its members when they differ from the set of height + 1.
+   */
+  readonly upcomingValidators: {
+    readonly priorities: readonly bigint[]
+    readonly members: readonly Member[] | null
+  }
 }
 
 /**
@@ -140,16 +179,20 @@ export class ChainStore {
     return this.getRaw(META_GENESIS)
   }
 
-  /** Writes the genesis hash, accounts and pool in one batch, before block 1. */
+  /** Writes the genesis hash, accounts, stakes and pool in one batch, before block 1. */
   async initGenesis(
     hash: Uint8Array,
     accounts: readonly [string, Account][],
+    stakes: readonly [string, StakeRecord][],
     pool: PoolState,
   ): Promise<void> {
     const batch = this.db.batch()
     batch.put(META_POOL, encodePool(pool))
     for (const [addressHex, account] of accounts) {
       batch.put(key(PREFIX.account, fromHex(addressHex)), encodeAccount(account))
+    }
+    for (const [keyHex, record] of stakes) {
+      batch.put(key(PREFIX.stake, fromHex(keyHex)), encodeStake(record))
     }
     batch.put(META_GENESIS, hash)
     await batch.write({ sync: true })
@@ -171,6 +214,7 @@ export class ChainStore {
     return raw === undefined ? null : decode(CommitCodec, raw)
   }
 
+  /** Proposer priorities for round 0 of `height`, kept from the block two heights before. */
   async priorities(height: number): Promise<bigint[] | null> {
     const raw = await this.getRaw(heightKey(PREFIX.priorities, height))
     if (raw === undefined) return null
@@ -179,12 +223,36 @@ export class ChainStore {
 
   /** Loads every account into `state` (at startup). */
   async loadAccounts(state: LedgerState): Promise<void> {
-    const gte = new Uint8Array([PREFIX.account])
-    const lt = new Uint8Array([PREFIX.account + 1])
-    for await (const [k, v] of this.db.iterator({ gte, lt })) {
-      state.load(Buffer.from(k.subarray(1)).toString('hex'), decodeAccount(v))
-    }
+    for await (const [k, v] of this.prefixed(PREFIX.account)) state.load(k, decodeAccount(v))
     state.finishLoading()
+  }
+
+  /** Loads every stake record and unbonding entry into `state` (at startup). */
+  async loadStaking(state: LedgerState): Promise<void> {
+    const stakes: [string, StakeRecord][] = []
+    for await (const [k, v] of this.prefixed(PREFIX.stake)) stakes.push([k, decodeStake(v)])
+    const unbonding: [string, bigint][] = []
+    for await (const [k, v] of this.prefixed(PREFIX.unbonding)) {
+      unbonding.push([k, decodeUnbondingAmount(v)])
+    }
+    state.loadStaking(stakes, unbonding)
+  }
+
+  /** Every validator set after the genesis one, by the height it starts at, oldest first. */
+  async validatorSets(): Promise<StoredValidatorSet[]> {
+    const out: StoredValidatorSet[] = []
+    for await (const [k, v] of this.prefixed(PREFIX.validatorSet)) {
+      out.push({ start: Number.parseInt(k, 16), ...decode(ValidatorSetCodec, v) })
+    }
+    return out
+  }
+
+  /** The records under one prefix in key order, each key (without the prefix) in hex. */
+  private async *prefixed(prefix: number): AsyncGenerator<[string, Uint8Array]> {
+    const range = { gte: new Uint8Array([prefix]), lt: new Uint8Array([prefix + 1]) }
+    for await (const [k, v] of this.db.iterator(range)) {
+      yield [Buffer.from(k.subarray(1)).toString('hex'), v]
+    }
   }
 
   /** Writes a committed block and all its effects atomically, synced to disk. */
@@ -193,12 +261,32 @@ export class ChainStore {
     const batch = this.db.batch()
     batch.put(heightKey(PREFIX.block, height), encodeBlock(write.block))
     batch.put(heightKey(PREFIX.commit, height), encode(CommitCodec, write.commit))
+    const upcoming = write.upcomingValidators
     batch.put(
-      heightKey(PREFIX.priorities, height + 1),
-      encode(PrioritiesCodec, [...write.nextPriorities]),
+      heightKey(PREFIX.priorities, height + 2),
+      encode(PrioritiesCodec, [...upcoming.priorities]),
     )
+    if (upcoming.members) {
+      batch.put(
+        heightKey(PREFIX.validatorSet, height + 2),
+        encode(ValidatorSetCodec, {
+          validators: upcoming.members.map((m) => ({ publicKey: m.publicKey, power: m.power })),
+          priorities: [...upcoming.priorities],
+        }),
+      )
+    }
     for (const [addressHex, account] of write.accounts) {
       batch.put(key(PREFIX.account, fromHex(addressHex)), encodeAccount(account))
+    }
+    for (const [keyHex, record] of write.stakes) {
+      const k = key(PREFIX.stake, fromHex(keyHex))
+      if (record) batch.put(k, encodeStake(record))
+      else batch.del(k)
+    }
+    for (const [keyHex, amount] of write.unbonding) {
+      const k = key(PREFIX.unbonding, fromHex(keyHex))
+      if (amount !== null) batch.put(k, encodeUnbondingAmount(amount))
+      else batch.del(k)
     }
     batch.put(META_POOL, encodePool(write.pool))
     batch.put(

@@ -2,6 +2,7 @@ import type WebSocket from 'ws'
 import { NOISE_MAX_MESSAGE_BYTES } from './noise/constants'
 import type { DuplexChannel } from './noise/channel'
 import { PeerError, wsCloseCode } from './peerError'
+import { counters } from '../metrics/counters'
 
 /** Frames a peer may have queued unread before it is cut off. */
 export const DEFAULT_MAX_QUEUED_FRAMES = 256
@@ -61,6 +62,7 @@ class WsChannel implements PeerChannel {
 
   send(bytes: Uint8Array): void {
     if (this.failure !== null) throw this.failure
+    counters.peerBytesSent += bytes.length
     this.socket.send(bytes, { binary: true })
   }
 
@@ -84,6 +86,7 @@ class WsChannel implements PeerChannel {
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
+    counters.peerBytesReceived += data.length
     if (this.failure !== null) return
     if (!isBinary) {
       this.close(new PeerError('ERR_PEER_PROTOCOL', 'text frame on a binary channel'))

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { invariant } from '../../../../src/shared/cee/math'
 import { toHex } from '../../../../src/shared/encoding'
 import { ONE_TOKEN } from '../../../../src/shared/tokens'
-import { endBlock } from '../../../../src/main/node/cee/poolRules'
 import type { PoolState } from '../../../../src/main/node/cee/poolState'
 import { DEVNET_POOL_WEIGHTS } from '../../../../src/main/node/devnet'
+import { DEFAULT_STAKING_PARAMS } from '../../../../src/main/node/ledger/staking'
 import { LedgerState } from '../../../../src/main/node/ledger/state'
-import { applyTx, type TxContext } from '../../../../src/main/node/ledger/rules'
+import { applyTx, endOfBlock, type TxContext } from '../../../../src/main/node/ledger/rules'
+import { stakeKey } from '../../../../src/main/node/ledger/stakes'
 import type { Action, SignedTx } from '../../../../src/main/node/ledger/tx'
 import { testSigner } from '../../../helpers/txs'
 
@@ -17,6 +18,10 @@ const users = [testSigner(), testSigner(), testSigner()]
 const proposer = testSigner()
 const FEE = ONE_TOKEN / 1000n
 const START = 1_000n * ONE_TOKEN
+/** Consensus keys to stake on; the first is the genesis validator, staked by the first user. */
+const validatorKeys = [testSigner(), testSigner(), testSigner()].map((s) => s.publicKey())
+const GENESIS_STAKE = 50n * ONE_TOKEN
+const STAKING = { ...DEFAULT_STAKING_PARAMS, unbondingBlocks: 3 }
 
 function genesisState(weights: readonly bigint[]): LedgerState {
   const pool: PoolState = {
@@ -31,6 +36,7 @@ function genesisState(weights: readonly bigint[]): LedgerState {
     bigint,
     bigint,
   ]
+  supply[0] += GENESIS_STAKE
   const state = new LedgerState(supply, pool)
   users.forEach((u, i) =>
     state.load(toHex(u.address), {
@@ -40,6 +46,10 @@ function genesisState(weights: readonly bigint[]): LedgerState {
     }),
   )
   state.finishLoading()
+  state.loadStaking(
+    [[stakeKey(validatorKeys[0]!), { owner: users[0]!.address, amount: GENESIS_STAKE }]],
+    [],
+  )
   return state
 }
 
@@ -85,6 +95,11 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     shares: fc.bigInt({ min: 1n, max: 100n * ONE_TOKEN }),
     minAmount: fc.constant(0n),
   }),
+  fc.record({
+    kind: fc.constantFrom('stake' as const, 'unstake' as const),
+    validator: fc.constantFrom(...validatorKeys),
+    amount,
+  }),
 )
 const stepArb = fc.record({
   user: fc.integer({ min: 0, max: users.length - 1 }),
@@ -116,7 +131,11 @@ function run(weights: readonly bigint[], steps: { user: number; action: Action }
       },
       signature: new Uint8Array(64),
     }
-    const ctx: TxContext = { params: { minFee: FEE }, feeRecipient: proposer.address, height }
+    const ctx: TxContext = {
+      params: { minFee: FEE, ...STAKING },
+      feeRecipient: proposer.address,
+      height,
+    }
     const view = state.view()
     const before = view.pool
     const receipt = applyTx(view, tx, ctx)
@@ -127,9 +146,9 @@ function run(weights: readonly bigint[], steps: { user: number; action: Action }
         invariant(before.reserves, before.weights),
       )
     }
-    endBlock(view)
+    endOfBlock(view, height)
     state.apply(view)
-    // Supply of every token conserved, and nothing negative.
+    // Supply of every token conserved (staked and unbonding CHR included), and nothing negative.
     const total = [...state.pool.reserves]
     for (const [, account] of state.entries()) {
       account.balances.forEach((b, t) => {
@@ -138,7 +157,16 @@ function run(weights: readonly bigint[], steps: { user: number; action: Action }
       })
       expect(account.shares).toBeGreaterThanOrEqual(0n)
     }
+    for (const [, record] of state.stakes.entries()) {
+      expect(record.amount).toBeGreaterThan(0n)
+      total[0] = total[0]! + record.amount
+    }
+    for (const [, amount] of state.unbonding.entries()) total[0] = total[0]! + amount
     expect(total).toEqual([...state.supply])
+    // Unstaking never leaves the cluster without a validator.
+    expect([...state.stakes.entries()].some(([, r]) => r.amount >= STAKING.minValidatorStake)).toBe(
+      true,
+    )
     for (const r of state.pool.reserves) expect(r).toBeGreaterThan(0n)
     let shares = 0n
     for (const [, account] of state.entries()) shares += account.shares
@@ -177,7 +205,7 @@ describe('the CEE ledger under random sequences', () => {
           const trader = users[1]!
           const start = state.account(trader.address).balances
           const ctx: TxContext = {
-            params: { minFee: 0n },
+            params: { minFee: 0n, ...DEFAULT_STAKING_PARAMS },
             feeRecipient: proposer.address,
             height: 0,
           }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { toHex } from '../../../../src/shared/encoding'
 import { ONE_TOKEN, TOKEN_ID } from '../../../../src/shared/tokens'
+import { DEFAULT_STAKING_PARAMS } from '../../../../src/main/node/ledger/staking'
 import { LedgerState } from '../../../../src/main/node/ledger/state'
 import { applyTx, executeTxOrThrow, type TxContext } from '../../../../src/main/node/ledger/rules'
 import type { PoolState } from '../../../../src/main/node/cee/poolState'
@@ -39,7 +40,11 @@ function freshState(): LedgerState {
   return state
 }
 
-const ctx: TxContext = { params: { minFee: FEE }, feeRecipient: proposer.address, height: 1 }
+const ctx: TxContext = {
+  params: { minFee: FEE, ...DEFAULT_STAKING_PARAMS },
+  feeRecipient: proposer.address,
+  height: 1,
+}
 
 function transfer(fields: Partial<{ token: number; amount: bigint; nonce: number; fee: bigint }>) {
   return signedTransfer(CLUSTER, alice, {

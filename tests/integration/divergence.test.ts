@@ -1,0 +1,102 @@
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { encodeAddress } from '../../src/shared/address'
+import { ONE_TOKEN } from '../../src/shared/tokens'
+import { silentLogger } from '../../src/main/node/logger'
+import { CoherenceNode, type NodeNetwork } from '../../src/main/node/node'
+import { ChainStore } from '../../src/main/node/storage/store'
+import { MessageBus } from '../helpers/messageBus'
+import { tempDir, waitFor } from '../helpers/tempDir'
+import { member, testNetwork } from '../helpers/testNetwork'
+
+const members = Array.from({ length: 4 }, member)
+const network = testNetwork('divergence-test', members)
+
+/** Every vote the faulty validator sends: (height, round, type) in order. */
+const sentVotes: string[] = []
+function recording(network: NodeNetwork): NodeNetwork {
+  return {
+    broadcast: (message) => {
+      if (message.kind === 'vote') {
+        const { height, round, type } = message.vote.body
+        sentVotes.push(`${height}/${round}/${type}`)
+      }
+      network.broadcast(message)
+    },
+    onMessage: (receive) => network.onMessage(receive),
+  }
+}
+
+describe('a validator whose state diverges from the committed chain', () => {
+  const bus = new MessageBus()
+  const nodes: { node: CoherenceNode; store: ChainStore; remove: () => Promise<void> }[] = []
+
+  afterAll(async () => {
+    for (const n of nodes) {
+      await n.node.stop()
+      await n.store.close()
+      await n.remove()
+    }
+  })
+
+  it('stops signing and raises a critical alert, while the others go on', async () => {
+    for (const [i, m] of members.entries()) {
+      const dir = await tempDir('coherence-diverge-')
+      const store = await ChainStore.open(join(dir.path, 'db'))
+      const node = await CoherenceNode.start({
+        dataDir: dir.path,
+        store,
+        consensusSigner: m.consensus,
+        accountPublicKey: m.account.publicKey(),
+        genesis: network.genesis,
+        network: i === 0 ? recording(bus.join(0)) : bus.join(i),
+        blockTimeMs: 50,
+        logger: silentLogger,
+        timeouts: { proposeMs: 400, prevoteMs: 200, precommitMs: 200, gossipMs: 200 },
+      })
+      nodes.push({ node, store, remove: dir.remove })
+    }
+    const [faulty, ...honest] = nodes.map((n) => n.node)
+    await waitFor(() => (faulty!.chain.height >= 3 ? true : undefined), 20_000, 'height 3')
+
+    // Corrupt the faulty node's ledger in memory: it now computes a different state.
+    const view = faulty!.chain.state.view()
+    const address = members[0]!.account.address
+    const account = view.account(address)
+    view.setAccount(address, {
+      ...account,
+      balances: [account.balances[0] + ONE_TOKEN, account.balances[1], account.balances[2]],
+    })
+    faulty!.chain.state.apply(view)
+
+    await waitFor(
+      async () =>
+        (await faulty!.monitor.alerts()).active.some((a) => a.id === 'state.diverged') || undefined,
+      20_000,
+      'the divergence alert',
+    )
+    const alert = (await faulty!.monitor.alerts()).active.find((a) => a.id === 'state.diverged')!
+    expect(alert.severity).toBe('critical')
+    const stuckAt = faulty!.chain.height
+    const signedBefore = new Set(sentVotes)
+
+    // The three others keep committing, and none of their new commits carries the faulty
+    // validator's signature: it signs nothing any more.
+    const from = Math.max(...honest.map((n) => n.chain.height)) + 1
+    await waitFor(
+      () => (honest.every((n) => n.chain.height >= from + 5) ? true : undefined),
+      20_000,
+      'the others to go on',
+    )
+    const faultyAddress = encodeAddress(faulty!.validatorAddress)
+    for (let h = from + 1; h <= from + 5; h++) {
+      const commit = await honest[0]!.chain.commitOf(h)
+      const signers = commit!.signatures.map((s) => encodeAddress(s.validator))
+      expect(signers).not.toContain(faultyAddress)
+    }
+    expect(faulty!.chain.height).toBe(stuckAt)
+    // It may repeat what it signed before (gossip), but it signed nothing new.
+    expect(sentVotes.filter((v) => !signedBefore.has(v))).toEqual([])
+    expect(signedBefore.size).toBeGreaterThan(0)
+  })
+})
