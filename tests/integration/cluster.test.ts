@@ -50,7 +50,7 @@ describe('four validators of one cluster in one process (real chains and stores)
       consensusSigner: signers[i]!,
       accountPublicKey: account.publicKey(),
       genesis,
-      network: bus.join(i),
+      peers: bus.join(i),
       blockTimeMs: 50,
       logger: silentLogger,
       timeouts: { proposeMs: 400, prevoteMs: 200, precommitMs: 200, gossipMs: 200 },

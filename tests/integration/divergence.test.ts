@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { encodeAddress } from '../../src/shared/address'
 import { ONE_TOKEN } from '../../src/shared/tokens'
 import { silentLogger } from '../../src/main/node/logger'
-import { CoherenceNode, type NodeNetwork } from '../../src/main/node/node'
+import { CoherenceNode } from '../../src/main/node/node'
+import type { PeerLink } from '../../src/main/node/p2p/peerLink'
 import { ChainStore } from '../../src/main/node/storage/store'
 import { MessageBus } from '../helpers/messageBus'
 import { tempDir, waitFor } from '../helpers/tempDir'
@@ -14,16 +15,18 @@ const network = testNetwork('divergence-test', members)
 
 /** Every vote the faulty validator sends: (height, round, type) in order. */
 const sentVotes: string[] = []
-function recording(network: NodeNetwork): NodeNetwork {
+function recording(link: PeerLink): PeerLink {
   return {
-    broadcast: (message) => {
-      if (message.kind === 'vote') {
-        const { height, round, type } = message.vote.body
+    ...link,
+    selfId: link.selfId,
+    listenUrl: link.listenUrl,
+    broadcast: (message, exceptPeer) => {
+      if (message.kind === 'consensus' && message.message.kind === 'vote') {
+        const { height, round, type } = message.message.vote.body
         sentVotes.push(`${height}/${round}/${type}`)
       }
-      network.broadcast(message)
+      link.broadcast(message, exceptPeer)
     },
-    onMessage: (receive) => network.onMessage(receive),
   }
 }
 
@@ -49,7 +52,7 @@ describe('a validator whose state diverges from the committed chain', () => {
         consensusSigner: m.consensus,
         accountPublicKey: m.account.publicKey(),
         genesis: network.genesis,
-        network: i === 0 ? recording(bus.join(0)) : bus.join(i),
+        peers: i === 0 ? recording(bus.join(0)) : bus.join(i),
         blockTimeMs: 50,
         logger: silentLogger,
         timeouts: { proposeMs: 400, prevoteMs: 200, precommitMs: 200, gossipMs: 200 },

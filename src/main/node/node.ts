@@ -27,7 +27,6 @@ import { Chain, type CommittedBlock } from './chain/chain'
 import { genesisHash, genesisToFile, parseGenesis, type Genesis } from './chain/genesis'
 import { systemClock, type Clock } from './clock'
 import { DEFAULT_TIMEOUTS, TendermintEngine, type ConsensusTimeouts } from './consensus/engine'
-import type { ConsensusMessage } from './consensus/messages'
 import { RecentCommits, RECENT_COMMITS } from './consensus/recentCommits'
 import type { Equivocation } from './consensus/voteSet'
 import { VOTE_TYPE } from './chain/block'
@@ -67,8 +66,6 @@ export interface NodeOptions {
    * one-validator devnet is created on first start.
    */
   readonly genesis?: Genesis
-  /** How consensus messages reach the other validators; alone (a devnet) when absent. */
-  readonly network?: NodeNetwork
   /**
    * The node's peers: consensus, mempool gossip and block sync all go through them. The caller
    * owns the link (and closes it after stopping the node).
@@ -81,13 +78,6 @@ const MIN_PEERS = 2
 
 /** Equivocations kept for the UI (the newest). */
 const MAX_EVIDENCE = 100
-
-/** The link from this node's consensus to its peers. */
-export interface NodeNetwork {
-  broadcast(message: ConsensusMessage): void
-  /** Registers the receiver of messages from peers (called once, at start). */
-  onMessage(receive: (message: ConsensusMessage) => void): void
-}
 
 type Listener<T> = (value: T) => void
 
@@ -188,7 +178,8 @@ export class CoherenceNode {
       {
         clusterId: genesis.clusterId,
         app: chain,
-        network: protocol?.consensusNetwork ?? options.network ?? { broadcast: () => {} },
+        // Alone (a devnet) without peers.
+        network: protocol?.consensusNetwork ?? { broadcast: () => {} },
         privValidator,
         clock,
         logger: logger.child({ module: 'consensus' }),
@@ -215,7 +206,6 @@ export class CoherenceNode {
     )
     await node.loadRecentCommits()
     const started = node
-    options.network?.onMessage((message) => engine.receive(message))
     protocol?.attach({
       height: () => chain.height,
       decided: (h) => chain.decided(h),
