@@ -385,7 +385,7 @@ export class Chain implements ConsensusApp {
     if (changed) this.history.add(block.header.height + 2, next)
     this.sets = { previous: current, current: upcoming, upcoming: next }
     this.executions.clear()
-    this.mempool.afterCommit(execution.txHashes, this.state)
+    this.mempool.afterCommit(execution.txHashes, this.state, block.header.height)
     const committed: CommittedBlock = { block, hash, commit }
     for (const l of this.listeners) {
       try {
