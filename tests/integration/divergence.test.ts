@@ -1,14 +1,10 @@
-import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { encodeAddress } from '../../src/shared/address'
 import { ONE_TOKEN } from '../../src/shared/tokens'
-import { silentLogger } from '../../src/main/node/logger'
-import { CoherenceNode } from '../../src/main/node/node'
 import type { PeerLink } from '../../src/main/node/p2p/peerLink'
-import { ChainStore } from '../../src/main/node/storage/store'
 import { MessageBus } from '../helpers/messageBus'
-import { tempDir, waitFor } from '../helpers/tempDir'
-import { member, testNetwork } from '../helpers/testNetwork'
+import { waitFor } from '../helpers/tempDir'
+import { member, startTestNode, testNetwork, type TestNode } from '../helpers/testNetwork'
 
 const members = Array.from({ length: 4 }, member)
 const network = testNetwork('divergence-test', members)
@@ -32,32 +28,21 @@ function recording(link: PeerLink): PeerLink {
 
 describe('a validator whose state diverges from the committed chain', () => {
   const bus = new MessageBus()
-  const nodes: { node: CoherenceNode; store: ChainStore; remove: () => Promise<void> }[] = []
+  const nodes: TestNode[] = []
 
   afterAll(async () => {
-    for (const n of nodes) {
-      await n.node.stop()
-      await n.store.close()
-      await n.remove()
-    }
+    for (const n of nodes) await n.stop()
   })
 
   it('stops signing and raises a critical alert, while the others go on', async () => {
     for (const [i, m] of members.entries()) {
-      const dir = await tempDir('coherence-diverge-')
-      const store = await ChainStore.open(join(dir.path, 'db'))
-      const node = await CoherenceNode.start({
-        dataDir: dir.path,
-        store,
-        consensusSigner: m.consensus,
-        accountPublicKey: m.account.publicKey(),
-        genesis: network.genesis,
-        peers: i === 0 ? recording(bus.join(0)) : bus.join(i),
-        blockTimeMs: 50,
-        logger: silentLogger,
-        timeouts: { proposeMs: 400, prevoteMs: 200, precommitMs: 200, gossipMs: 200 },
-      })
-      nodes.push({ node, store, remove: dir.remove })
+      const peers = i === 0 ? recording(bus.join(0)) : bus.join(i)
+      nodes.push(
+        await startTestNode(m, network, peers, {
+          blockTimeMs: 50,
+          timeouts: { proposeMs: 400, prevoteMs: 200, precommitMs: 200, gossipMs: 200 },
+        }),
+      )
     }
     const [faulty, ...honest] = nodes.map((n) => n.node)
     await waitFor(() => (faulty!.chain.height >= 3 ? true : undefined), 20_000, 'height 3')

@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { encodeAddress } from '../../src/shared/address'
 import { toHex } from '../../src/shared/encoding'
@@ -6,17 +5,21 @@ import { ONE_TOKEN } from '../../src/shared/tokens'
 import { blockHash } from '../../src/main/node/chain/block'
 import { genesisHash } from '../../src/main/node/chain/genesis'
 import { silentLogger } from '../../src/main/node/logger'
-import { CoherenceNode } from '../../src/main/node/node'
 import { decodePeerMessage, encodePeerMessage } from '../../src/main/node/p2p/messages'
 import type { Network } from '../../src/main/node/p2p/networkFile'
 import { PeerManager } from '../../src/main/node/p2p/peerManager'
 import { systemClock } from '../../src/main/node/clock'
-import { ChainStore } from '../../src/main/node/storage/store'
 import { dialPeer } from '../../src/main/node/transport/dialPeer'
 import type { PeerConnection } from '../../src/main/node/transport/peerConnection'
 import type { PeerError } from '../../src/main/node/transport/peerError'
-import { tempDir, waitFor } from '../helpers/tempDir'
-import { member, testNetwork, type Member } from '../helpers/testNetwork'
+import { waitFor } from '../helpers/tempDir'
+import {
+  member,
+  startTestNode,
+  testNetwork,
+  type Member,
+  type TestNode,
+} from '../helpers/testNetwork'
 import { signedTransfer, testSigner, txHex } from '../helpers/txs'
 
 const VALIDATORS = 4
@@ -24,19 +27,14 @@ const validators = Array.from({ length: VALIDATORS }, member)
 const network: Network = testNetwork('peer-net-test', validators)
 const clusterId = network.genesis.clusterId
 
-interface Running {
-  readonly node: CoherenceNode
+interface Running extends TestNode {
   readonly peers: PeerManager
-  readonly store: ChainStore
 }
 
 describe('validators joined by real Noise/WebSocket peers', () => {
-  const dirs: { path: string; remove: () => Promise<void> }[] = []
   const running: Running[] = []
 
   async function start(m: Member, seeds: { id: string; url: string }[]): Promise<Running> {
-    const dir = await tempDir('coherence-p2p-')
-    dirs.push(dir)
     const peers = await PeerManager.start({
       identity: { publicKey: m.identity.publicKey(), sign: (b) => m.identity.sign(b) },
       prologue: genesisHash(network.genesis),
@@ -45,19 +43,11 @@ describe('validators joined by real Noise/WebSocket peers', () => {
       clock: systemClock,
       logger: silentLogger,
     })
-    const store = await ChainStore.open(join(dir.path, 'db'))
-    const node = await CoherenceNode.start({
-      dataDir: dir.path,
-      store,
-      consensusSigner: m.consensus,
-      accountPublicKey: m.account.publicKey(),
-      genesis: network.genesis,
-      peers,
+    const node = await startTestNode(m, network, peers, {
       blockTimeMs: 200,
-      logger: silentLogger,
       timeouts: { proposeMs: 1000, prevoteMs: 300, precommitMs: 300, gossipMs: 300 },
     })
-    const r = { node, peers, store }
+    const r = { ...node, peers }
     running.push(r)
     return r
   }
@@ -69,11 +59,9 @@ describe('validators joined by real Noise/WebSocket peers', () => {
 
   afterAll(async () => {
     for (const r of running) {
-      await r.node.stop()
+      await r.stop()
       await r.peers.close()
-      await r.store.close()
     }
-    for (const d of dirs) await d.remove()
   })
 
   it('find each other from one seed, agree on every block, and relay transactions', async () => {
