@@ -7,6 +7,7 @@ import type {
   EventName,
   EventPayload,
   HistoryItem,
+  NetworkSummary,
   PoolPosition,
   TxReviewDto,
   WalletAccount,
@@ -410,15 +411,16 @@ export class NodeHost {
   }
 
   /** Joins the network in a network file (text); see `importNetwork`. */
-  async importNetwork(
-    file: string,
-  ): Promise<{ clusterId: string; validators: number; bootstrapPeers: number }> {
-    const network = await importNetwork(this.layout, parseJsonText(file, 'the network file'))
-    return {
-      clusterId: network.genesis.clusterId,
-      validators: network.genesis.validators.length,
-      bootstrapPeers: network.seeds.length,
-    }
+  async importNetwork(file: string): Promise<NetworkSummary> {
+    return summarizeNetwork(
+      await importNetwork(this.layout, parseJsonText(file, 'the network file')),
+    )
+  }
+
+  /** The network of this data directory (also before the node first starts), or null. */
+  async currentNetwork(): Promise<{ network: NetworkSummary | null }> {
+    const network = await loadNetwork(this.layout)
+    return { network: network ? summarizeNetwork(network) : null }
   }
 
   /** Peers of the network: the handshake proves the wallet's identity key. */
@@ -476,5 +478,13 @@ function parseJsonText(text: string, what: string): unknown {
     return JSON.parse(text)
   } catch {
     throw new HostError('ERR_BAD_JSON', `${what} is not valid JSON`)
+  }
+}
+
+function summarizeNetwork(network: Network): NetworkSummary {
+  return {
+    clusterId: network.genesis.clusterId,
+    validators: network.genesis.validators.length,
+    bootstrapPeers: network.seeds.length,
   }
 }

@@ -40,6 +40,7 @@ export function createHandlers(
     'network.joinRequest': ({ name, peerUrl }) => host.joinRequest(name, peerUrl),
     'network.create': ({ clusterId, requests }) => createNetworkFile(clusterId, requests),
     'network.import': ({ file }) => host.importNetwork(file),
+    'network.current': () => host.currentNetwork(),
     'account.get': ({ address }) => host.requireNode().account(address),
     'block.get': ({ height }) => host.requireNode().blockSummary(height),
     'tx.submit': ({ tx }) => host.requireNode().submitTx(tx),

@@ -8,6 +8,7 @@ import {
   HexSchema,
   TimestampMsSchema,
 } from './primitives'
+import { MAX_RPC_MESSAGE_BYTES } from './wire'
 
 /** What the node reports about itself; pushed on every committed block. */
 export const NodeStatusSchema = z.object({
@@ -176,6 +177,15 @@ export const AlertsSchema = z.object({
   history: z.array(AlertSchema),
 })
 export type Alerts = z.infer<typeof AlertsSchema>
+
+/** A network this node belongs to (or will start in), as its network file describes it. */
+export const NetworkSummarySchema = z.object({
+  clusterId: z.string(),
+  validators: z.number().int().positive(),
+  /** How many peer addresses the file gives to start from. */
+  bootstrapPeers: z.number().int().nonnegative(),
+})
+export type NetworkSummary = z.infer<typeof NetworkSummarySchema>
 
 const Empty = z.object({}).strict()
 const TokenSymbol = z.enum(['CHR', 'PSY', 'FLX'])
@@ -393,10 +403,8 @@ export const CHANNELS = {
     request: z
       .object({
         clusterId: z.string().max(64),
-        requests: z
-          .array(z.string().max(64 * 1024))
-          .min(1)
-          .max(100),
+        // A join request is well under 1 KiB; all of them fit one RPC message.
+        requests: z.array(z.string().max(4096)).min(1).max(100),
       })
       .strict(),
     response: z.object({ file: z.string(), validators: z.number().int().positive() }),
@@ -406,13 +414,14 @@ export const CHANNELS = {
    * node first starts, or for the network it already belongs to.
    */
   'network.import': {
-    request: z.object({ file: z.string().max(16 * 1024 * 1024) }).strict(),
-    response: z.object({
-      clusterId: z.string(),
-      validators: z.number().int().positive(),
-      /** How many peer addresses the file gives to start from. */
-      bootstrapPeers: z.number().int().nonnegative(),
-    }),
+    // Under the headless RPC's message limit even with JSON escaping.
+    request: z.object({ file: z.string().max(MAX_RPC_MESSAGE_BYTES / 2) }).strict(),
+    response: NetworkSummarySchema,
+  },
+  /** The network this data directory belongs to, known before the node starts; null: a devnet. */
+  'network.current': {
+    request: Empty,
+    response: z.object({ network: NetworkSummarySchema.nullable() }),
   },
   'account.get': {
     request: z.object({ address: AddressSchema }).strict(),

@@ -137,6 +137,7 @@ describe('no key material leaves main', () => {
     })
     // Refused (this node already runs a devnet), but the error must not leak either.
     await a.call('network.import', { file: network.file })
+    await a.ok('network.current', {})
     await a.ok('pool.quote', {
       tokenIn: 'FLX',
       tokenOut: 'CHR',

@@ -104,10 +104,15 @@ describe('network channels: join requests, network files, joining', () => {
 
     const joiner = await open()
     await listenConfig(dataDirLayout(joiner.dataDir), { host: '127.0.0.1', port: 0 })
+    expect(await joiner.ok('network.current', {})).toEqual({ network: null })
     expect(await joiner.ok('network.import', { file })).toEqual({
       clusterId: 'friends',
       validators: 2,
       bootstrapPeers: 1,
+    })
+    // Known before the node starts, so onboarding can say which network it will join.
+    expect(await joiner.ok('network.current', {})).toEqual({
+      network: { clusterId: 'friends', validators: 2, bootstrapPeers: 1 },
     })
     await createWallet(joiner)
     expect((await joiner.ok<NodeStatus>('node.status', {})).clusterId).toBe('friends')

@@ -25,6 +25,11 @@ export class NetworkSetup {
     return this.#client.call('network.create', { clusterId, requests })
   }
 
+  /** The network the node belongs to or will start in (a file imported earlier), or null. */
+  async current(): Promise<ImportedNetwork | null> {
+    return (await this.#client.call('network.current', {})).network
+  }
+
   /** Makes the node start in the network of this file; only before it first starts. */
   import(file: string): Promise<ImportedNetwork> {
     return this.#client.call('network.import', { file })
