@@ -244,6 +244,9 @@ async function step(
     unsent,
     backlogAtEnd,
     meanBlockIntervalMs,
+    // CPU the four nodes together spent per transfer offered: what bounds throughput on a
+    // machine shared with other work.
+    nodesCpuMsPerTx: submitted > 0 ? +((nodesCpu * 1000) / submitted).toFixed(3) : null,
     refusals: countsSince(refusalsBefore, driver.refusals),
     loadGeneratorCpuPercent: Math.round((ownCpuSeconds / seconds) * 100),
     // The machine is shared: CPU that neither the nodes nor this process used, in % of a core.

@@ -133,6 +133,8 @@ export const KpiReportSchema = z.object({
   clusterId: z.string(),
   /** The latest height whose canonical commit is known (one below the chain's height). */
   height: HeightSchema,
+  /** When that sample was taken: the time of the block carrying its commit (0 before any). */
+  time: TimestampMsSchema,
   coherenceScore: KpiSchema,
   entropyRate: KpiSchema,
   /** This node's validator; "not a validator" as the reason when it is not one. */

@@ -65,20 +65,40 @@ describe('alert conditions', () => {
 })
 
 describe('the alert book', () => {
-  it('raises once with its start time, keeps it while it holds, clears when it stops', () => {
-    const book = new AlertBook()
-    const c = conditions({ ...healthy, blocksBehind: 9 })
-    expect(book.update(100, c).raised.map((a) => a.since)).toEqual([100])
-    expect(book.update(200, conditions({ ...healthy, blocksBehind: 12 }))).toEqual({
-      raised: [],
-      cleared: [],
-    })
+  const behind = (blocks: number) => conditions({ ...healthy, blocksBehind: blocks })
+
+  it('raises once a condition held for a few blocks, dated from when it began', () => {
+    const book = new AlertBook(3)
+    expect(book.update(100, behind(9)).raised).toEqual([])
+    expect(book.update(200, behind(9)).raised).toEqual([])
+    expect(book.update(300, behind(12)).raised.map((a) => a.since)).toEqual([100])
+    expect(book.update(400, behind(12))).toEqual({ raised: [], cleared: [] })
     expect(book.list()[0]).toMatchObject({
       since: 100,
       detail: 'The node is 12 blocks behind its peers.',
     })
-    const { cleared } = book.update(300, [])
-    expect(cleared).toMatchObject([{ id: 'node.behind', since: 100, clearedAt: 300 }])
+  })
+
+  it('ignores a condition that comes and goes, and clears one that stopped for a few blocks', () => {
+    const book = new AlertBook(3)
+    for (const t of [1, 2]) book.update(t, behind(9))
+    book.update(3, [])
+    expect(book.update(4, behind(9)).raised).toEqual([])
+    for (const t of [5, 6]) book.update(t, behind(9))
+    expect(book.list()).toHaveLength(1)
+    expect(book.update(7, []).cleared).toEqual([])
+    expect(book.update(8, behind(9)).cleared).toEqual([])
+    book.update(9, [])
+    book.update(10, [])
+    expect(book.update(11, []).cleared).toMatchObject([
+      { id: 'node.behind', since: 4, clearedAt: 11 },
+    ])
     expect(book.list()).toEqual([])
+  })
+
+  it('raises a critical condition at once', () => {
+    const book = new AlertBook(3)
+    const { raised } = book.update(5, conditions({ ...healthy, divergedAt: 42 }))
+    expect(raised).toMatchObject([{ id: 'state.diverged', since: 5 }])
   })
 })

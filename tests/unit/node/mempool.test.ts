@@ -21,7 +21,11 @@ function state(nonce = 0): LedgerState {
     totalShares: ONE_TOKEN,
     priceHistory: [],
   })
-  s.load(toHex(alice.address), { balances: [90n * ONE_TOKEN, 0n, 10n * ONE_TOKEN], nonce, shares: 0n })
+  s.load(toHex(alice.address), {
+    balances: [90n * ONE_TOKEN, 0n, 10n * ONE_TOKEN],
+    nonce,
+    shares: 0n,
+  })
   s.finishLoading()
   return s
 }

@@ -4,10 +4,24 @@ import type { ValidatorSet } from '../chain/validators'
 import { ed25519Verify } from '../crypto'
 import { ConsensusError } from './errors'
 
+/** Which rule a refused commit broke, for callers that report each one differently. */
+export type CommitFault =
+  'wrong-block' | 'duplicate-signer' | 'unknown-signer' | 'bad-signature' | 'insufficient-power'
+
+/** A refused commit certificate: consensus sees ERR_BAD_COMMIT, a light client the `fault`. */
+export class CommitError extends ConsensusError {
+  constructor(
+    readonly fault: CommitFault,
+    message: string,
+  ) {
+    super('ERR_BAD_COMMIT', message)
+  }
+}
+
 /**
  * Checks a commit certificate: it is for `height` and `blockHash`, every signature is a valid
  * precommit by a distinct member of `validators`, and together they hold more than 2/3 of the
- * power. Returns the power that signed (Ψ's numerator).
+ * power. Returns the power that signed (Ψ's numerator); throws a CommitError otherwise.
  */
 export function verifyCommit(
   clusterId: string,
@@ -17,13 +31,10 @@ export function verifyCommit(
   blockHash: Uint8Array,
 ): bigint {
   if (commit.height !== height) {
-    throw new ConsensusError(
-      'ERR_BAD_COMMIT',
-      `commit is for height ${commit.height}, not ${height}`,
-    )
+    throw new CommitError('wrong-block', `commit is for height ${commit.height}, not ${height}`)
   }
   if (!bytesEqual(commit.blockHash, blockHash)) {
-    throw new ConsensusError('ERR_BAD_COMMIT', 'commit is for another block')
+    throw new CommitError('wrong-block', 'commit is for another block')
   }
   const message = voteSignBytes(clusterId, {
     type: VOTE_TYPE.precommit,
@@ -35,18 +46,18 @@ export function verifyCommit(
   let power = 0n
   for (const sig of commit.signatures) {
     const id = toHex(sig.validator)
-    if (seen.has(id)) throw new ConsensusError('ERR_BAD_COMMIT', 'duplicate signer in commit')
+    if (seen.has(id)) throw new CommitError('duplicate-signer', 'duplicate signer in commit')
     seen.add(id)
     const index = validators.indexOf(sig.validator)
-    if (index < 0) throw new ConsensusError('ERR_BAD_COMMIT', `unknown signer ${id} in commit`)
+    if (index < 0) throw new CommitError('unknown-signer', `unknown signer ${id} in commit`)
     const validator = validators.validators[index]!
     if (!ed25519Verify(validator.publicKey, message, sig.signature)) {
-      throw new ConsensusError('ERR_BAD_COMMIT', `invalid precommit signature by ${id}`)
+      throw new CommitError('bad-signature', `invalid precommit signature by ${id}`)
     }
     power += validator.power
   }
   if (!validators.hasTwoThirds(power)) {
-    throw new ConsensusError('ERR_BAD_COMMIT', 'commit has no more than 2/3 of the voting power')
+    throw new CommitError('insufficient-power', 'commit has no more than 2/3 of the voting power')
   }
   return power
 }

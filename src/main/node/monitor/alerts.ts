@@ -118,27 +118,62 @@ export function conditions(i: AlertInputs): Condition[] {
 }
 
 /**
- * Active alerts: each starts when its condition first holds and ends (clearedAt) when it stops
- * holding. Returns what changed so the caller can store and announce it.
+ * Blocks a condition must hold before its alert is raised, and must have stopped holding before
+ * it clears: one late signature should not flash an alert on and off. Critical conditions (a
+ * diverged state) are raised at once.
+ */
+export const ALERT_HOLD_BLOCKS = 3
+
+/**
+ * Active alerts: each starts when its condition has held for ALERT_HOLD_BLOCKS updates (its
+ * `since` is when it first held) and ends (clearedAt) when it has not held for as many. Returns
+ * what changed so the caller can store and announce it.
  */
 export class AlertBook {
   private readonly active = new Map<string, AlertDto>()
+  /** Conditions that hold but are not alerts yet: when they began and how many updates since. */
+  private readonly pending = new Map<string, { since: number; updates: number }>()
+  /** Active alerts whose condition stopped holding: for how many updates. */
+  private readonly fading = new Map<string, number>()
+
+  constructor(private readonly holdUpdates = ALERT_HOLD_BLOCKS) {}
 
   update(now: number, holding: readonly Condition[]): { raised: AlertDto[]; cleared: AlertDto[] } {
     const raised: AlertDto[] = []
     const cleared: AlertDto[] = []
     const ids = new Set(holding.map((c) => c.id))
+    for (const id of this.pending.keys()) if (!ids.has(id)) this.pending.delete(id)
     for (const [id, alert] of this.active) {
-      if (ids.has(id)) continue
+      if (ids.has(id)) {
+        this.fading.delete(id)
+        continue
+      }
+      const updates = (this.fading.get(id) ?? 0) + 1
+      if (updates < this.holdUpdates) {
+        this.fading.set(id, updates)
+        continue
+      }
+      this.fading.delete(id)
       this.active.delete(id)
       cleared.push({ ...alert, clearedAt: now })
     }
     for (const c of holding) {
       const current = this.active.get(c.id)
-      // The detail follows the figures; the start time stays.
-      const alert = { ...c, since: current?.since ?? now, clearedAt: null }
+      if (current) {
+        // The detail follows the figures; the start time stays.
+        this.active.set(c.id, { ...c, since: current.since, clearedAt: null })
+        continue
+      }
+      const waiting = this.pending.get(c.id) ?? { since: now, updates: 0 }
+      waiting.updates++
+      if (waiting.updates < this.holdUpdates && c.severity !== 'critical') {
+        this.pending.set(c.id, waiting)
+        continue
+      }
+      this.pending.delete(c.id)
+      const alert = { ...c, since: waiting.since, clearedAt: null }
       this.active.set(c.id, alert)
-      if (!current) raised.push(alert)
+      raised.push(alert)
     }
     return { raised, cleared }
   }

@@ -1,21 +1,14 @@
 import { ClassicLevel } from 'classic-level'
 import type { AlertDto, KpiPoint, KpiRange } from '../../../shared/ipc/contract'
+import { RANGE_MS, RANGE_STEP_MS } from '../../../shared/kpiRanges'
 
-/** Per-block points are kept this long; older history is kept as one point per minute. */
-const RAW_KEEP_MS = 60 * 60 * 1000
-/** Minute points are kept a week: the longest chart. */
-const MINUTE_KEEP_MS = 7 * 24 * 60 * 60 * 1000
-const MINUTE_MS = 60_000
+/** Per-block points are kept for the hour chart; older history as one point per minute. */
+const RAW_KEEP_MS = RANGE_MS.hour
+/** Minute points are kept for the longest chart. */
+const MINUTE_KEEP_MS = RANGE_MS.week
+const MINUTE_MS = RANGE_STEP_MS.day
 /** Alerts kept in the history (the newest). */
 const MAX_ALERT_HISTORY = 500
-/** The week chart shows one point per this many minutes. */
-const WEEK_BUCKET_MINUTES = 10
-
-const RANGE_MS: Record<KpiRange, number> = {
-  hour: RAW_KEEP_MS,
-  day: 24 * 60 * 60 * 1000,
-  week: MINUTE_KEEP_MS,
-}
 
 // Keys sort by time: a fixed-width decimal after the kind's prefix.
 const key = (prefix: string, time: number): string => `${prefix}${String(time).padStart(16, '0')}`
@@ -62,7 +55,7 @@ export class HistoryStore {
     const minutes = await this.read('m/', from)
     if (range === 'day') return minutes
     const buckets = new Map<number, KpiPoint[]>()
-    const size = WEEK_BUCKET_MINUTES * MINUTE_MS
+    const size = RANGE_STEP_MS.week
     for (const p of minutes) {
       const start = p.time - (p.time % size)
       buckets.set(start, [...(buckets.get(start) ?? []), p])

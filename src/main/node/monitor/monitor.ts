@@ -103,6 +103,7 @@ export class Monitor {
     return {
       clusterId: this.o.chain.clusterId,
       height: latest?.height ?? 0,
+      time: latest?.time ?? 0,
       ...kpis,
       recentPsi: this.samples
         .slice(-RECENT_PSI)

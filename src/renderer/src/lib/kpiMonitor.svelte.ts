@@ -1,11 +1,8 @@
 import type { IpcClient } from '../../../shared/ipc/client'
 import type { KpiPoint, KpiRange, KpiReport } from '../../../shared/ipc/contract'
 import { toUiError, type UiError } from './errors'
-import { RANGE_MS } from './kpis'
+import { RANGE_MS, RANGE_STEP_MS } from '../../../shared/kpiRanges'
 import { NodeReadout } from './nodeReadout.svelte'
-
-/** Block times kept to date the KPI points (the monitor may lag a block or two behind). */
-const BLOCK_TIMES_KEPT = 16
 
 /**
  * The node's KPIs for the Status page: the latest report (`monitor.kpis`, reloaded on every block
@@ -21,9 +18,6 @@ export class KpiMonitor {
   historyError = $state<UiError | null>(null)
   historyLoading = $state(false)
 
-  /** The latest blocks' heights and times, from the `BlockCommitted` events. */
-  #blocks: { height: number; time: number }[] = []
-
   constructor(private readonly client: IpcClient) {
     this.report = new NodeReadout(client, async () => {
       const report = await client.call('monitor.kpis', {})
@@ -36,17 +30,9 @@ export class KpiMonitor {
 
   /** Loads the report and the history, then follows new blocks until the returned function. */
   watch(): () => void {
-    const stopTimes = this.client.on('BlockCommitted', (block) => {
-      this.#blocks = [...this.#blocks, { height: block.height, time: block.time }].slice(
-        -BLOCK_TIMES_KEPT,
-      )
-    })
     const stopReport = this.report.watch()
     void this.#loadHistory()
-    return () => {
-      stopReport()
-      stopTimes()
-    }
+    return stopReport
   }
 
   setRange(range: KpiRange): void {
@@ -57,14 +43,16 @@ export class KpiMonitor {
 
   async #loadHistory(): Promise<void> {
     const range = this.range
+    const asked = this.points.at(-1)?.time ?? -Infinity
     this.historyLoading = true
     try {
       const { points } = await this.client.call('monitor.history', { range })
       // A newer choice of range answers for itself.
       if (range !== this.range) return
-      // Points appended while the history was on its way are newer than all of it: keep them.
+      // Points appended while the history was on its way may be newer than all of it: keep those.
       const last = points.at(-1)?.time ?? -Infinity
-      this.points = this.#window([...points, ...this.points.filter((p) => p.time > last)])
+      const since = Math.max(asked, last)
+      this.points = this.#window([...points, ...this.points.filter((p) => p.time > since)])
       this.historyError = null
     } catch (err) {
       if (range === this.range) this.historyError = toUiError(err)
@@ -74,24 +62,23 @@ export class KpiMonitor {
   }
 
   /**
-   * A report's KPIs as a chart point. The monitor samples height h from the commit that block
-   * h + 1 carries and dates the sample with that block's time, as its history does; a report
-   * whose block time is not known (the first, before any event) is left to the history.
+   * A report's KPIs as a chart point, dated as the monitor's history dates it. Over a day or a
+   * week the point stands for its minute (ten minutes) until the next one starts.
    */
   #append(report: KpiReport): void {
-    const time = this.#blocks.find((b) => b.height === report.height + 1)?.time
+    const { time } = report
     const last = this.points.at(-1)
-    if (time === undefined || (last && time <= last.time)) return
-    this.points = this.#window([
-      ...this.points,
-      {
-        time,
-        coherenceScore: report.coherenceScore.value,
-        entropyRate: report.entropyRate.value,
-        hInternal: report.hInternal.value,
-        caf: report.caf.value,
-      },
-    ])
+    if (time === 0 || (last && time <= last.time)) return
+    const step = RANGE_STEP_MS[this.range]
+    const sameStep = last && step > 0 && Math.floor(time / step) === Math.floor(last.time / step)
+    const point = {
+      time,
+      coherenceScore: report.coherenceScore.value,
+      entropyRate: report.entropyRate.value,
+      hInternal: report.hInternal.value,
+      caf: report.caf.value,
+    }
+    this.points = this.#window([...(sameStep ? this.points.slice(0, -1) : this.points), point])
   }
 
   /** Drops the points that slid out of the range. */

@@ -73,10 +73,12 @@ export function targetText(def: KpiDefinition, target: number): string {
   return `${def.sense === 'atLeast' ? '≥' : '≤'} ${def.format(target)}`
 }
 
-/** 86 400 000 → "24 h"; 90 000 → "1.5 min". */
+/** 86 400 000 → "24 h"; 90 000 → "1.5 min" (the unit never wraps away from its number). */
 export function duration(ms: number): string {
   const hours = ms / 3_600_000
-  return hours >= 1 ? `${Number(hours.toFixed(1))} h` : `${Number((ms / 60_000).toFixed(1))} min`
+  return hours >= 1
+    ? `${Number(hours.toFixed(1))}\u00a0h`
+    : `${Number((ms / 60_000).toFixed(1))}\u00a0min`
 }
 
 /** "37 of 100 samples", or for CAF (a window in time) "1200 samples over 24 h". */
@@ -97,10 +99,3 @@ export const RANGES: readonly { readonly id: KpiRange; readonly label: string }[
   { id: 'day', label: 'Last day' },
   { id: 'week', label: 'Last week' },
 ]
-
-/** How far back each range looks, to let old points slide off a chart as new ones arrive. */
-export const RANGE_MS: Record<KpiRange, number> = {
-  hour: 3_600_000,
-  day: 24 * 3_600_000,
-  week: 7 * 24 * 3_600_000,
-}
