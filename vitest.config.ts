@@ -9,6 +9,7 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -17,6 +18,7 @@ export default defineConfig({
           include: ['tests/simulation/**/*.test.ts'],
           environment: 'node',
           testTimeout: 900_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -26,9 +28,11 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          // Integration tests start real node processes; running them one file at a time keeps
-          // two cores from being oversubscribed.
+          // Integration tests start real node processes and time real networks; running them one
+          // file at a time, after the CPU-bound simulation, keeps two cores from being
+          // oversubscribed (a validator that falls behind misses signatures the KPIs count).
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
