@@ -204,7 +204,7 @@ export class CoherenceNode {
       monitor,
       history,
     )
-    await node.loadRecentCommits()
+    await node.loadRecords()
     const started = node
     protocol?.attach({
       height: () => chain.height,
@@ -226,6 +226,12 @@ export class CoherenceNode {
     return node
   }
 
+  /** The node's records kept across restarts: recent commits and the evidence seen. */
+  private async loadRecords(): Promise<void> {
+    this.evidence.push(...(await this.kpiHistory.evidence(MAX_EVIDENCE)))
+    await this.loadRecentCommits()
+  }
+
   private async loadRecentCommits(): Promise<void> {
     for (let h = Math.max(1, this.chain.height - RECENT_COMMITS); h <= this.chain.height; h++) {
       this.recentCommits.record((await this.chain.block(h))?.lastCommit ?? null)
@@ -245,7 +251,11 @@ export class CoherenceNode {
       second: hashOf(e.second.body.blockHash),
     })
     this.evidence.length = Math.min(this.evidence.length, MAX_EVIDENCE)
-    this.options.logger.warn('equivocation seen', { ...this.evidence[0] })
+    const evidence = this.evidence[0]!
+    this.options.logger.warn('equivocation seen', { ...evidence })
+    this.kpiHistory.addEvidence(evidence).catch((err: unknown) => {
+      this.options.logger.error('could not keep evidence', { err: String(err) })
+    })
   }
 
   /** Stops consensus; committed blocks are already durable. The caller closes the store. */

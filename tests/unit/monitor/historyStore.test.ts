@@ -51,7 +51,7 @@ describe('the monitor history store', () => {
     expect(week[0]!.time).toBe(0)
   })
 
-  it('survives a restart, and keeps alerts newest first with their clearing', async () => {
+  it('survives a restart, with alerts newest first and their clearing, and evidence', async () => {
     const { store, path } = await open()
     await store.add(point(0, 1))
     const alert = {
@@ -66,10 +66,23 @@ describe('the monitor history store', () => {
     await store.addAlert(alert)
     await store.addAlert({ ...alert, id: 'node.behind', since: 2000 })
     await store.addAlert({ ...alert, clearedAt: 3000 })
+    const evidence = {
+      height: 7,
+      round: 0,
+      type: 'prevote' as const,
+      validator: 'coh1x',
+      first: 'a'.repeat(64),
+      second: null,
+    }
+    await store.addEvidence(evidence)
+    await store.addEvidence(evidence)
+    await store.addEvidence({ ...evidence, height: 9 })
     await store.close()
     const again = await HistoryStore.open(path)
     cleanups.unshift(() => again.close())
     expect(await again.range('hour', 1000)).toEqual([point(0, 1)])
+    // Evidence is kept once per validator, height, round and type, newest first.
+    expect((await again.evidence(10)).map((e) => e.height)).toEqual([9, 7])
     const alerts = await again.alerts()
     expect(alerts.map((a) => [a.id, a.clearedAt])).toEqual([
       ['node.behind', null],

@@ -1,5 +1,5 @@
 import { ClassicLevel } from 'classic-level'
-import type { AlertDto, KpiPoint, KpiRange } from '../../../shared/ipc/contract'
+import type { AlertDto, EvidenceDto, KpiPoint, KpiRange } from '../../../shared/ipc/contract'
 import { RANGE_MS, RANGE_STEP_MS } from '../../../shared/kpiRanges'
 
 /** Per-block points are kept for the hour chart; older history as one point per minute. */
@@ -15,8 +15,8 @@ const key = (prefix: string, time: number): string => `${prefix}${String(time).p
 
 /**
  * The monitor's bounded history, in its own LevelDB next to the chain's (it is not chain data):
- * KPI points per block for the last hour, one point per minute (the mean) for the last week, and
- * the alert history. Charts read it back downsampled to the range asked for.
+ * KPI points per block for the last hour, one point per minute (the mean) for the last week, the
+ * alert history, and the equivocations consensus saw (evidence). Charts read it back downsampled to the range asked for.
  */
 export class HistoryStore {
   private minute: { start: number; points: KpiPoint[] } | null = null
@@ -72,6 +72,18 @@ export class HistoryStore {
   /** Alerts, newest first. */
   async alerts(limit = MAX_ALERT_HISTORY): Promise<AlertDto[]> {
     return (await this.db.values({ gte: 'a/', lt: 'a0', reverse: true, limit }).all()) as AlertDto[]
+  }
+
+  /** Keeps an equivocation seen by consensus (one record per validator, height, round, type). */
+  async addEvidence(e: EvidenceDto): Promise<void> {
+    await this.db.put(`${key('e/', e.height)}/${e.round}/${e.type}/${e.validator}`, e)
+  }
+
+  /** Equivocations kept, newest height first. */
+  async evidence(limit: number): Promise<EvidenceDto[]> {
+    return (await this.db
+      .values({ gte: 'e/', lt: 'e0', reverse: true, limit })
+      .all()) as EvidenceDto[]
   }
 
   private async read(prefix: string, from: number): Promise<KpiPoint[]> {
