@@ -1,5 +1,5 @@
-// Feeds signed transfers to a running cluster over its RPC, spread over every node, and sees each
-// one commit. Blocks only say how many transactions they hold, so commits are read from the
+// Feeds signed transfers to a running cluster over its RPC, the senders dealt out over the nodes,
+// and sees each one commit. Blocks only say how many transactions they hold, so commits are read from the
 // senders' nonces: after every block the observer (the first node) is asked for the nonce of each
 // account with transactions in flight, and a nonce that moved past k commits that sender's
 // transaction k at the time the block was announced.
@@ -12,7 +12,7 @@ import { signedTransfer, testSigner, txHex } from '../tests/helpers/txs'
  * Transactions an account may have in flight. The mempool refuses nonces 64 or more ahead of the
  * committed one; a node a block behind the observer must still take the newest.
  */
-export const NONCE_WINDOW = 48
+const NONCE_WINDOW = 48
 
 /** Refusals worth another try once a block has committed; any other is counted and dropped. */
 const RETRIED = new Set(['ERR_NONCE_TOO_FAR', 'ERR_MEMPOOL_FULL', 'ERR_TIMEOUT'])
@@ -48,7 +48,7 @@ export interface BlockSeen {
   readonly at: number
 }
 
-export interface Commit {
+interface Commit {
   readonly submittedAt: number
   readonly committedAt: number
 }
@@ -60,9 +60,8 @@ export class LoadDriver {
   readonly refusals: Record<string, number> = {}
   private readonly announcedAt = new Map<number, number>()
   private retries: { account: LoadAccount; nonce: number; hex: string }[] = []
-  /** Each account's node, or null: each transaction to the next node in turn. */
-  private readonly home: Map<LoadAccount, IpcClient> | null
-  private nextClient = 0
+  /** Each account's node: a wallet talks to one node, and every node takes its share. */
+  private readonly home: Map<LoadAccount, IpcClient>
   private polling = false
   private pollAgain = false
   private readonly unsubscribe: () => void
@@ -70,11 +69,8 @@ export class LoadDriver {
   constructor(
     private readonly clients: readonly IpcClient[],
     private readonly accounts: readonly LoadAccount[],
-    options: { spread: boolean },
   ) {
-    this.home = options.spread
-      ? null
-      : new Map(accounts.map((a, i) => [a, clients[i % clients.length]!]))
+    this.home = new Map(accounts.map((a, i) => [a, clients[i % clients.length]!]))
     this.unsubscribe = clients[0]!.on('BlockCommitted', (block) => {
       const at = performance.now()
       this.announcedAt.set(block.height, at)
@@ -124,21 +120,20 @@ export class LoadDriver {
     }
   }
 
-  /**
-   * Every node takes its share of submissions: the accounts are dealt out over the nodes, as
-   * wallets each talk to one node, or (spread) each transaction goes to the next node, so a
-   * sender's nonces reach the others out of order.
-   */
   private submit(account: LoadAccount, nonce: number, hex: string): void {
-    const client = this.home?.get(account) ?? this.clients[this.nextClient++ % this.clients.length]!
+    const client = this.home.get(account)!
     void client.call('tx.submit', { tx: hex }).then(
       () => undefined,
       (err: unknown) => {
-        const code = (err as { code?: string }).code ?? 'ERR_UNKNOWN'
-        this.refusals[code] = (this.refusals[code] ?? 0) + 1
+        const code = codeOf(err)
+        this.count(code)
         if (RETRIED.has(code)) this.retries.push({ account, nonce, hex })
       },
     )
+  }
+
+  private count(code: string): void {
+    this.refusals[code] = (this.refusals[code] ?? 0) + 1
   }
 
   private requestPoll(): void {
@@ -157,8 +152,7 @@ export class LoadDriver {
         await this.pollOnce()
       } catch (err) {
         // A timed-out read is retried at the next block.
-        const code = `poll:${(err as { code?: string }).code ?? 'ERR_UNKNOWN'}`
-        this.refusals[code] = (this.refusals[code] ?? 0) + 1
+        this.count(`poll:${codeOf(err)}`)
       }
     } while (this.pollAgain)
     this.polling = false
@@ -185,4 +179,9 @@ export class LoadDriver {
     for (const r of retries)
       if (r.nonce >= r.account.committed) this.submit(r.account, r.nonce, r.hex)
   }
+}
+
+/** The stable code of a failed call (a node's refusal or the client's timeout). */
+function codeOf(err: unknown): string {
+  return (err as { code?: string }).code ?? 'ERR_UNKNOWN'
 }

@@ -1,6 +1,7 @@
 // Runs `coherence localnet` as a real process, the way a person would, and lets a test stop and
-// restart single validators of it.
+// restart single validators of it. Benchmarks start their local networks with it too.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LocalnetManifest } from '../../src/main/cli/localnetCommand'
@@ -8,6 +9,123 @@ import { connectToNode } from '../../src/main/cli/rpcClient'
 import type { Channel, ChannelRequest, ChannelResponse } from '../../src/shared/ipc/contract'
 import { CLI, PROJECT_ROOT, startCliNode, type CliNode } from './cliNode'
 import { tempDir, waitFor } from './tempDir'
+
+const BUILT_CLI = join(PROJECT_ROOT, 'out', 'main', 'cli.js')
+/** Creating the wallets (scrypt) and starting every node, on a busy two-core machine. */
+const START_TIMEOUT_MS = 120_000
+const STOP_GRACE_MS = 15_000
+/** Only the tail of the command's output is kept, for error messages. */
+const KEEP_CHARS = 8_000
+const KEEP_LOG_CHARS = 1_000
+
+export interface LocalnetProcess {
+  readonly dir: string
+  readonly manifest: LocalnetManifest
+  /** Stops every node (SIGINT to the localnet command) and removes the directory. */
+  readonly stop: () => Promise<void>
+}
+
+/** Runs `coherence localnet` on a fresh directory; ready once its manifest lists every pid. */
+export async function runLocalnet(options: {
+  validators: number
+  blockTimeMs: number
+  /** Random in 30000-40000 when absent. */
+  basePort?: number
+}): Promise<LocalnetProcess> {
+  if (!existsSync(BUILT_CLI)) {
+    throw new Error(`${BUILT_CLI} is missing: run \`npm run build\` first`)
+  }
+  const { path: dir, remove } = await tempDir('coherence-localnet-')
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'localnet',
+      '--validators',
+      String(options.validators),
+      '--dir',
+      dir,
+      '--base-port',
+      String(options.basePort ?? 30_000 + Math.floor(Math.random() * 10_000)),
+      '--block-time-ms',
+      String(options.blockTimeMs),
+    ],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let output = ''
+  const keep = (chunk: string): void => {
+    output = (output + chunk).slice(-KEEP_CHARS)
+  }
+  child.stdout.setEncoding('utf8').on('data', keep)
+  child.stderr.setEncoding('utf8').on('data', keep)
+  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  const running = (): boolean => child.exitCode === null && child.signalCode === null
+
+  let manifest: LocalnetManifest | undefined
+  const stop = async (): Promise<void> => {
+    if (running()) {
+      child.kill('SIGINT')
+      const timer = setTimeout(() => {
+        // The command did not stop its nodes in time: end them and it by their ids.
+        for (const m of manifest?.members ?? []) if (m.pid !== null) killQuietly(m.pid)
+        child.kill('SIGKILL')
+      }, STOP_GRACE_MS)
+      await exited
+      clearTimeout(timer)
+    }
+    await remove()
+  }
+
+  try {
+    manifest = await waitFor(
+      async () => {
+        if (!running()) throw new Error(`coherence localnet exited early:\n${output}`)
+        const m = await readManifest(join(dir, 'localnet.json'))
+        if (m === undefined) return undefined
+        const failed = m.members.filter((x) => x.pid === null)
+        if (failed.length > 0) throw new Error(await startFailure(failed, output))
+        return m
+      },
+      START_TIMEOUT_MS,
+      'the localnet manifest',
+    )
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { dir, manifest, stop }
+}
+
+/** What went wrong, with the end of each failed node's log: the directory is removed after. */
+async function startFailure(
+  failed: readonly LocalnetManifest['members'][number][],
+  output: string,
+): Promise<string> {
+  const logs = await Promise.all(
+    failed.map(async (m) => {
+      const log = await readFile(join(m.dataDir, 'node.log'), 'utf8').catch(() => '')
+      return `--- ${m.name} node.log ---\n${log.slice(-KEEP_LOG_CHARS)}`
+    }),
+  )
+  return [`coherence localnet could not start every node:`, output, ...logs].join('\n')
+}
+
+async function readManifest(file: string): Promise<LocalnetManifest | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as LocalnetManifest
+  } catch {
+    // Not written yet (it is written atomically, so never half-written).
+    return undefined
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    // Already gone.
+  }
+}
 
 export interface Localnet {
   readonly dir: string
@@ -40,40 +158,12 @@ export async function startLocalnet(options: {
   validators: number
   blockTimeMs: number
 }): Promise<Localnet> {
-  const dir = await tempDir('coherence-localnet-')
-  const basePort = 30_000 + Math.floor(Math.random() * 10_000)
-  const parent = spawn(
-    process.execPath,
-    [
-      CLI,
-      'localnet',
-      '--validators',
-      String(options.validators),
-      '--dir',
-      dir.path,
-      '--base-port',
-      String(basePort),
-      '--block-time-ms',
-      String(options.blockTimeMs),
-    ],
-    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  let out = ''
-  parent.stdout.setEncoding('utf8')
-  parent.stdout.on('data', (chunk: string) => (out += chunk))
-  await waitFor(
-    () => (out.includes('Ctrl-C stops all.') ? true : undefined),
-    90_000,
-    `localnet:\n${out}`,
-  )
-  const manifest = JSON.parse(
-    await readFile(join(dir.path, 'localnet.json'), 'utf8'),
-  ) as LocalnetManifest
+  const { dir, manifest, stop } = await runLocalnet(options)
   const restarted = new Map<number, CliNode>()
 
   const pidOf = (i: number): number | null => manifest.members[i]!.pid
   const localnet: Localnet = {
-    dir: dir.path,
+    dir,
     manifest,
     uiUrls: manifest.members.map((m) => m.uiUrl ?? ''),
     async kill(i) {
@@ -122,9 +212,7 @@ export async function startLocalnet(options: {
     },
     async stop() {
       for (const node of restarted.values()) await node.stop()
-      parent.kill('SIGINT')
-      await exited(parent)
-      await dir.remove()
+      await stop()
     },
   }
   return localnet

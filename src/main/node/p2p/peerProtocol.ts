@@ -7,6 +7,7 @@ import { BlockSync } from './blockSync'
 import type { PeerMessage } from './messages'
 import type { PeerLink } from './peerLink'
 import { TxGossip } from './txGossip'
+import { TxIntakeQueue } from './txIntake'
 
 /** What became of a transaction offered by a peer. */
 export type TxIntake = 'added' | 'invalid' | 'rejected'
@@ -31,6 +32,7 @@ export class PeerProtocol {
   private readonly gossip: TxGossip
   private sync: BlockSync | null = null
   private host: ProtocolHost | null = null
+  private readonly intake = new TxIntakeQueue((bytes, peer) => this.checkTx(bytes, peer))
 
   constructor(
     private readonly link: PeerLink,
@@ -75,8 +77,16 @@ export class PeerProtocol {
   }
 
   stop(): void {
+    this.intake.stop()
     this.gossip.stop()
     this.sync?.stop()
+  }
+
+  /** A peer's transaction, its turn come: into the mempool and on to the other peers. */
+  private checkTx(bytes: Uint8Array, peer: string): void {
+    const intake = this.host!.addTx(bytes)
+    if (intake === 'added') this.gossip.relay(bytes, peer)
+    else if (intake === 'invalid') this.link.penalize(peer, 'invalid-transaction')
   }
 
   private status(): PeerMessage {
@@ -96,10 +106,7 @@ export class PeerProtocol {
         return
       case 'txs':
         for (const bytes of message.txs) {
-          if (!this.gossip.firstSeen(bytes)) continue
-          const intake = host.addTx(bytes)
-          if (intake === 'added') this.gossip.relay(bytes, peer)
-          else if (intake === 'invalid') this.link.penalize(peer, 'invalid-transaction')
+          if (this.gossip.firstSeen(bytes)) this.intake.push(bytes, peer)
         }
         return
       case 'status':
