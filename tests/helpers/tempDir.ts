@@ -15,6 +15,8 @@ export async function waitFor<T>(
   check: () => T | undefined | Promise<T | undefined>,
   timeoutMs: number,
   what: string,
+  /** Time between checks; longer for checks that cost the system under test work. */
+  intervalMs = 50,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -22,6 +24,6 @@ export async function waitFor<T>(
     if (value !== undefined) return value
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
+    await new Promise((r) => setTimeout(r, intervalMs))
   }
 }

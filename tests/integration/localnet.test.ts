@@ -3,7 +3,9 @@ import { startLocalnet, type Localnet } from '../helpers/localnet'
 import { waitFor } from '../helpers/tempDir'
 
 const VALIDATORS = 4
-const BLOCK_TIME_MS = 300
+const BLOCK_TIME_MS = 500
+/** Each poll opens an RPC connection to every node: not so often that it loads them. */
+const POLL_MS = 500
 
 /** The lowest height among the validators that answer, once at least `live` of them do. */
 async function minLiveHeight(net: Localnet, live: number): Promise<number | undefined> {
@@ -16,6 +18,7 @@ async function waitForHeight(net: Localnet, live: number, height: number, what: 
     async () => ((await minLiveHeight(net, live)) ?? 0) >= height || undefined,
     90_000,
     what,
+    POLL_MS,
   )
 }
 
@@ -74,8 +77,9 @@ describe('coherence localnet: four validator processes over real sockets', () =>
         (await net.call(0, 'monitor.alerts', {})).active.some((a) => a.id === alertId) || undefined,
       30_000,
       'the missing-validator alert',
+      POLL_MS,
     )
-    expect((await minLiveHeight(net, 3))!).toBeLessThanOrEqual(at + 8)
+    expect((await minLiveHeight(net, 3))!).toBeLessThanOrEqual(at + 10)
     await waitForHeight(net, 3, at + 12, 'three validators to go on')
     const kpis = await net.call(0, 'monitor.kpis', {})
     expect(kpis.coherenceScore.value!).toBeLessThan(scoreBefore)
@@ -94,6 +98,7 @@ describe('coherence localnet: four validator processes over real sockets', () =>
           : true,
       30_000,
       'the alert to clear',
+      POLL_MS,
     )
     const history = (await net.call(0, 'monitor.alerts', {})).history
     expect(history.find((a) => a.id === alertId)?.clearedAt).not.toBeNull()

@@ -69,7 +69,8 @@ export class PeerManager implements PeerLink {
   private messageHandler: (peerId: string, message: PeerMessage) => void = () => {}
   private readonly connectHandlers: ((peerId: string) => void)[] = []
   private readonly disconnectHandlers: ((peerId: string) => void)[] = []
-  private readonly timers: unknown[] = []
+  /** The pending timer of each periodic task (one per task, replaced at every tick). */
+  private readonly timers = new Map<() => void, unknown>()
   private closed = false
 
   private constructor(
@@ -149,7 +150,7 @@ export class PeerManager implements PeerLink {
 
   async close(): Promise<void> {
     this.closed = true
-    for (const t of this.timers) this.options.clock.clearTimeout(t)
+    for (const t of this.timers.values()) this.options.clock.clearTimeout(t)
     for (const { connection } of this.connections.values()) connection.close()
     this.connections.clear()
     await this.server?.close()
@@ -281,9 +282,9 @@ export class PeerManager implements PeerLink {
     const tick = (): void => {
       if (this.closed) return
       fn()
-      this.timers.push(this.options.clock.setTimeout(tick, ms))
+      this.timers.set(fn, this.options.clock.setTimeout(tick, ms))
     }
-    this.timers.push(this.options.clock.setTimeout(tick, ms))
+    this.timers.set(fn, this.options.clock.setTimeout(tick, ms))
   }
 
   private dialSome(): void {
