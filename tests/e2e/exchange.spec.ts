@@ -5,24 +5,13 @@
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { formatAmount, parseAmount } from '../../src/shared/amount'
 import type { NodeStatus } from '../../src/shared/ipc/contract'
-import { nodeStatus, startCliNode, TEST_PASSWORD, type CliNode } from '../helpers/cliNode'
+import { nodeStatus, TEST_PASSWORD } from '../helpers/cliNode'
+import { SPEND_TIMEOUT, useCliNode } from '../helpers/e2eNode'
 import { screenshot } from '../helpers/screenshot'
 
 type Token = 'CHR' | 'PSY' | 'FLX'
 
-/** wallet.submit checks the password with scrypt (n=2^18): seconds on a busy machine. */
-const SPEND_TIMEOUT = 20_000
-
-let node: CliNode
-
-test.beforeAll(async () => {
-  node = await startCliNode({ blockTimeMs: 300 })
-})
-
-test.afterAll(async () => {
-  await node?.stop()
-  await node?.removeDataDir()
-})
+const node = useCliNode()
 
 function units(text: string): string {
   const parsed = parseAmount(text)
@@ -35,7 +24,7 @@ function units(text: string): string {
  * exact base units in data-units, and the text a truncation of the same amount.
  */
 async function expectBalancesMatchNode(page: Page): Promise<NodeStatus> {
-  const status = await nodeStatus(node.dataDir)
+  const status = await nodeStatus(node().dataDir)
   const shown = page.locator('[data-balance]')
   await expect(shown.first()).toBeVisible()
   const all = await shown.all()
@@ -72,7 +61,7 @@ test('send, swap there and back, add and remove liquidity; the screen matches th
   page,
 }, testInfo) => {
   test.setTimeout(90_000)
-  await page.goto(node.uiUrl)
+  await page.goto(node().uiUrl)
   await expect(page.getByTestId('connection')).toHaveText('connected')
   await expect(page.getByTestId('wallet-state')).toHaveText('unlocked')
 

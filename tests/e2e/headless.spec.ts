@@ -1,24 +1,16 @@
 // The built UI in a real browser against a real headless node (`coherence start`): what a person
 // sees when they open the address the node prints. Needs `npm run build` first.
 import { expect, test } from '@playwright/test'
-import { nodeStatus, startCliNode, type CliNode } from '../helpers/cliNode'
+import { nodeStatus } from '../helpers/cliNode'
+import { useCliNode } from '../helpers/e2eNode'
 
-let node: CliNode
-
-test.beforeAll(async () => {
-  node = await startCliNode({ blockTimeMs: 300 })
-})
-
-test.afterAll(async () => {
-  await node?.stop()
-  await node?.removeDataDir()
-})
+const node = useCliNode()
 
 test('shows the live status of the node, pushed without reloading', async ({ page }, testInfo) => {
-  await page.goto(node.uiUrl)
+  await page.goto(node().uiUrl)
   await expect(page.getByTestId('connection')).toHaveText('connected')
 
-  const status = await nodeStatus(node.dataDir)
+  const status = await nodeStatus(node().dataDir)
   await expect(page.getByTestId('cluster-id')).toHaveText(status.clusterId)
   await expect(page.getByTestId('validator-address')).toHaveText(status.validatorAddress)
   await expect(page.getByTestId('account-address')).toHaveText(status.accountAddress)
@@ -38,7 +30,7 @@ test('shows the live status of the node, pushed without reloading', async ({ pag
     .toBeGreaterThan(first)
   await expect(page.getByTestId('last-block-time')).not.toHaveText('none yet')
   // The token moved from the address bar to session storage; the page never navigated.
-  expect(page.url()).toBe(node.baseUrl)
+  expect(page.url()).toBe(node().baseUrl)
 
   const shot = testInfo.outputPath('headless-ui.png')
   await page.screenshot({ path: shot, fullPage: true })
@@ -46,7 +38,7 @@ test('shows the live status of the node, pushed without reloading', async ({ pag
 })
 
 test('without the token the UI shows "Not connected" and no status', async ({ page }) => {
-  await page.goto(node.baseUrl)
+  await page.goto(node().baseUrl)
   const panel = page.locator('section.panel', {
     has: page.getByRole('heading', { name: 'Not connected' }),
   })
@@ -60,7 +52,7 @@ test('without the token the UI shows "Not connected" and no status', async ({ pa
 
 test('the RPC WebSocket refuses a wrong token', async ({ page }) => {
   // Same origin as the UI, so only the token differs from what the app itself does.
-  await page.goto(node.baseUrl)
+  await page.goto(node().baseUrl)
   const tryConnect = (url: string): Promise<{ opened: boolean; events: string[] }> =>
     page.evaluate(
       (target) =>
@@ -87,17 +79,17 @@ test('the RPC WebSocket refuses a wrong token', async ({ page }) => {
       url,
     )
 
-  const wrong = await tryConnect(`ws://127.0.0.1:${node.port}/rpc?token=wrong`)
+  const wrong = await tryConnect(`ws://127.0.0.1:${node().port}/rpc?token=wrong`)
   expect(wrong.opened).toBe(false)
   expect(wrong.events).toContain('close')
   expect(wrong.events).not.toContain('timeout')
   await expect
-    .poll(() => node.stderr(), { message: 'the node should log the refusal' })
+    .poll(() => node().stderr(), { message: 'the node should log the refusal' })
     .toContain('Unauthorized')
 
   // Control: the same call with the real token opens, so the refusal above is the token's doing.
   const right = await tryConnect(
-    `ws://127.0.0.1:${node.port}/rpc?token=${encodeURIComponent(node.token)}`,
+    `ws://127.0.0.1:${node().port}/rpc?token=${encodeURIComponent(node().token)}`,
   )
   expect(right.opened).toBe(true)
 })

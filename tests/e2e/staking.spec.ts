@@ -5,25 +5,14 @@ import { expect, test, type Locator } from '@playwright/test'
 import { ONE_TOKEN } from '../../src/shared/tokens'
 import type { StakingInfo } from '../../src/shared/ipc/contract'
 import { DEVNET_VALIDATOR_POWER } from '../../src/main/node/devnet'
-import { runCli, startCliNode, TEST_PASSWORD, type CliNode } from '../helpers/cliNode'
+import { runCli, TEST_PASSWORD } from '../helpers/cliNode'
+import { SPEND_TIMEOUT, useCliNode } from '../helpers/e2eNode'
 import { screenshot } from '../helpers/screenshot'
 
-/** wallet.submit checks the password with scrypt (n=2^18): seconds on a busy machine. */
-const SPEND_TIMEOUT = 20_000
-
-let node: CliNode
-
-test.beforeAll(async () => {
-  node = await startCliNode({ blockTimeMs: 300 })
-})
-
-test.afterAll(async () => {
-  await node?.stop()
-  await node?.removeDataDir()
-})
+const node = useCliNode()
 
 async function stakingShow(): Promise<StakingInfo> {
-  const r = await runCli(['staking', 'show', '--data-dir', node.dataDir, '--json'])
+  const r = await runCli(['staking', 'show', '--data-dir', node().dataDir, '--json'])
   if (r.code !== 0) throw new Error(`coherence staking show failed (${r.code}): ${r.stderr}`)
   return JSON.parse(r.stdout) as StakingInfo
 }
@@ -39,7 +28,7 @@ test('stake on this node, unstake part of it, and see the unbonding entry', asyn
   page,
 }, testInfo) => {
   test.setTimeout(90_000)
-  await page.goto(node.uiUrl)
+  await page.goto(node().uiUrl)
   await expect(page.getByTestId('wallet-state')).toHaveText('unlocked')
   await page.getByTestId('nav-staking').click()
 
