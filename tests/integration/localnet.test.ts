@@ -42,10 +42,12 @@ describe('coherence localnet: four validator processes over real sockets', () =>
     await net?.stop()
   }, 60_000)
 
-  it('reaches the same hashes on all four, with every KPI on target after 60 blocks', async () => {
+  it('reaches the same hashes on all four, with every KPI on target after 100 blocks', async () => {
     await waitForHeight(net, VALIDATORS, 5, 'height 5 on all')
     await expectSameHashes(net, [0, 1, 2, 3], 5)
-    await waitForHeight(net, VALIDATORS, 62, 'height 62 on all')
+    // Past the first 100-height window: blocks decided while the four processes were still
+    // connecting (a validator joining late misses their commits) no longer count.
+    await waitForHeight(net, VALIDATORS, 112, 'height 112 on all')
     for (let i = 0; i < VALIDATORS; i++) {
       const kpis = await net.call(i, 'monitor.kpis', {})
       expect(kpis.coherenceScore.value, `validator ${i}`).toBeGreaterThanOrEqual(0.97)
