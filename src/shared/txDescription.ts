@@ -27,5 +27,13 @@ export function describeAction(a: ActionReviewDto): string {
       return `Stake ${amount(a.amount, 'CHR')} on validator key ${a.validator}`
     case 'unstake':
       return `Unstake ${amount(a.amount, 'CHR')} from validator key ${a.validator} (returned after the unbonding period)`
+    case 'bridgeSend':
+      return `Send ${amount(a.amount, a.token)} to ${a.to} on cluster ${a.cluster} (refunded if not received by its height ${a.timeoutHeight})`
+    case 'bridgeConnect':
+      return `Approve a bridge connection to cluster ${a.cluster}`
+    case 'bridgeUpdate':
+      return `Relay the header of ${a.cluster} at height ${a.height}`
+    case 'bridgeDeliver':
+      return `Relay a bridge message from ${a.cluster}, proven at its height ${a.height}`
   }
 }

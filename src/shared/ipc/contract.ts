@@ -217,6 +217,8 @@ export type WalletAccount = z.infer<typeof WalletAccountSchema>
 export const MnemonicWordsSchema = z.object({ words: z.array(z.string()).min(12).max(24) })
 
 /** A validator's 32-byte Ed25519 consensus public key, in hex. */
+/** A cluster id as genesis files allow it. */
+const ClusterIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a cluster id')
 const PublicKeyHexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a 32-byte public key in hex')
 
 /** An action in readable form: tokens by symbol, amounts in base units. */
@@ -264,6 +266,25 @@ export const ActionReviewSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('stake'), validator: PublicKeyHexSchema, amount: AmountSchema }),
   /** Starts returning bonded CHR; it arrives after the unbonding period. */
   z.object({ kind: z.literal('unstake'), validator: PublicKeyHexSchema, amount: AmountSchema }),
+  /** Sends tokens to an address on a connected cluster, refunded if not received by the timeout. */
+  z.object({
+    kind: z.literal('bridgeSend'),
+    cluster: ClusterIdSchema,
+    to: AddressSchema,
+    token: TokenSymbol,
+    amount: AmountSchema,
+    /** The destination cluster's height from which the transfer is refused and refunded. */
+    timeoutHeight: HeightSchema,
+  }),
+  /** A validator owner's approval of a connection; `action` is the whole action, encoded. */
+  z.object({ kind: z.literal('bridgeConnect'), cluster: ClusterIdSchema, action: HexSchema }),
+  /** Relayed bridge traffic (a header, or a packet or ack with its proof), encoded whole. */
+  z.object({
+    kind: z.enum(['bridgeUpdate', 'bridgeDeliver']),
+    cluster: ClusterIdSchema,
+    height: HeightSchema,
+    action: HexSchema,
+  }),
 ])
 export type ActionReviewDto = z.infer<typeof ActionReviewSchema>
 

@@ -1,6 +1,6 @@
 import { divDown } from '../../../shared/cee/fixedPoint'
-import { bytesEqual } from '../../../shared/encoding'
-import { blockHash, type Commit, type Header } from '../chain/block'
+import { bytesEqual, toHex } from '../../../shared/encoding'
+import { blockHash, commitHash, type Commit, type Header } from '../chain/block'
 import { genesisHash, type Genesis } from '../chain/genesis'
 import { selectValidators, ValidatorSet, type Member } from '../chain/validators'
 import { CommitError, verifyCommit, type CommitFault } from '../consensus/commitVerify'
@@ -22,33 +22,58 @@ import type { LightClientState } from './lightClientState'
 /** A header of the remote cluster and what proves it, as a relayer delivers it. */
 export interface LightClientUpdate {
   readonly header: Header
-  /**
-   * A commit certificate of the header. The one carried in block header.height + 1 is canonical:
-   * that one gives the Ψ every node computes (DESIGN.md section 3).
-   */
+  /** A commit certificate of the header (any one with more than 2/3 of the power). */
   readonly commit: Commit
-  /** Every validator of header.height: the set that signs it. */
-  readonly validators: readonly Member[]
-  /** Every validator of header.height + 1: the set whose hash is header.nextValidatorsHash. */
-  readonly nextValidators: readonly Member[]
+  /**
+   * The commit of the previous height as block header.height carries it (null at height 1): the
+   * canonical commit, whose Ψ every node computes the same (DESIGN.md section 3). Its hash is in
+   * the header, so a relayer cannot swap in a thinner one.
+   */
+  readonly lastCommit: Commit | null
+  /**
+   * The validators of header.height + 1, the set whose hash is header.nextValidatorsHash; null
+   * when that set is the one signing this header (no change).
+   */
+  readonly nextValidators: readonly Member[] | null
 }
 
 export type LightClientUpdateResult =
-  /** The header is trusted; `psi` is signed power ÷ total power of its commit (18 decimals). */
-  | { readonly kind: 'updated'; readonly state: LightClientState; readonly psi: bigint }
+  /**
+   * The header is trusted. `psi` is Ψ of the height before it, from its canonical commit: signed
+   * power ÷ total power (18 decimals); null for the first header.
+   */
+  | { readonly kind: 'updated'; readonly state: LightClientState; readonly psi: bigint | null }
   /** The header conflicts with a trusted one: the returned state is frozen with the evidence. */
   | { readonly kind: 'frozen'; readonly state: LightClientState }
 
-/** A light client that trusts the remote cluster's genesis and nothing after it. */
-export function createLightClient(genesis: Genesis): LightClientState {
-  // The same first set the remote chain builds from its genesis.
+/** What a connection trusts of a remote cluster: its id, genesis hash and first validator set. */
+export interface TrustRoot {
+  readonly clusterId: string
+  readonly genesisHash: Uint8Array
+  /** The set that signs block 1, in canonical order. */
+  readonly validators: readonly Member[]
+}
+
+/** The trust root of a genesis: the first set is the one the remote chain builds from it. */
+export function trustRootOf(genesis: Genesis): TrustRoot {
   const first = new ValidatorSet(selectValidators(genesis.validators, genesis.minValidatorStake))
   return {
     clusterId: genesis.clusterId,
-    trustedHeight: 0,
-    trustedHeaderHash: genesisHash(genesis),
-    trustedHeader: null,
+    genesisHash: genesisHash(genesis),
     validators: membersOf(first),
+  }
+}
+
+/** A light client that trusts the remote cluster's genesis and nothing after it. */
+export function createLightClient(root: Genesis | TrustRoot): LightClientState {
+  const { clusterId, genesisHash: hash, validators } = 'genesisHash' in root ? root : trustRootOf(root)
+  return {
+    clusterId,
+    trustedHeight: 0,
+    trustedHeaderHash: hash,
+    trustedHeader: null,
+    trustedValidators: [],
+    validators: membersOf(setOf(validators)),
     frozen: null,
   }
 }
@@ -58,9 +83,9 @@ export function createLightClient(genesis: Genesis): LightClientState {
  * or throws a LightClientError saying which rule the update broke.
  *
  * A header at trustedHeight + 1 is accepted when it is for the client's cluster, its parent is
- * the trusted header, `validators` is both the set it names and the set the client trusts,
- * `nextValidators` is the set it announces, and the commit is for it with valid precommits of
- * members holding more than 2/3 of the power. A header at trustedHeight that passes the same
+ * the trusted header, it names the set the client trusts, `nextValidators` is the set it
+ * announces, the commit is for it with valid precommits of members holding more than 2/3 of the
+ * power, and `lastCommit` is the one it carries. A header at trustedHeight that passes the same
  * checks against that height's set but differs from the trusted one is evidence of a fork: the
  * client freezes, keeping both headers.
  */
@@ -100,15 +125,15 @@ export function updateLightClient(
   if (!bytesEqual(header.prevHash, state.trustedHeaderHash)) {
     throw new LightClientError('ERR_LC_WRONG_PARENT', 'header does not extend the trusted header')
   }
-  const set = signingSet(update, setOf(state.validators).hash())
-  const next = setOf(update.nextValidators)
+  const set = signingSet(header, state.validators)
+  const next = update.nextValidators === null ? set : setOf(update.nextValidators)
   if (!bytesEqual(next.hash(), header.nextValidatorsHash)) {
     throw new LightClientError(
       'ERR_LC_VALIDATORS_MISMATCH',
       'next validators are not the set the header announces',
     )
   }
-  const power = checkCommit(state.clusterId, set, update.commit, header.height, hash)
+  checkCommit(state.clusterId, set, update.commit, header.height, hash)
   return {
     kind: 'updated',
     state: {
@@ -116,10 +141,35 @@ export function updateLightClient(
       trustedHeight: header.height,
       trustedHeaderHash: hash,
       trustedHeader: header,
+      trustedValidators: state.validators,
       validators: membersOf(next),
     },
-    psi: divDown(power, set.totalPower),
+    psi: canonicalPsi(state, update),
   }
+}
+
+/**
+ * Ψ of the trusted height from the commit the new header carries. The header is trusted by now,
+ * so a commit with its lastCommitHash is the one its validators accepted: only its signers'
+ * power is counted here, its signatures were checked by the remote cluster's consensus.
+ */
+function canonicalPsi(state: LightClientState, update: LightClientUpdate): bigint | null {
+  const { lastCommit, header } = update
+  if (!bytesEqual(commitHash(lastCommit), header.lastCommitHash)) {
+    throw new LightClientError('ERR_LC_BAD_COMMIT', 'last commit is not the one the header carries')
+  }
+  if (lastCommit === null) return null
+  const set = new ValidatorSet(state.trustedValidators)
+  let signed = 0n
+  const seen = new Set<string>()
+  for (const sig of lastCommit.signatures) {
+    const key = toHex(sig.validator)
+    const index = set.indexOf(sig.validator)
+    if (index < 0 || seen.has(key)) continue
+    seen.add(key)
+    signed += set.validators[index]!.power
+  }
+  return divDown(signed, set.totalPower)
 }
 
 /** Freezes the client if `update` is a valid header at the height of `trusted` (hash `hash`). */
@@ -129,25 +179,19 @@ function freeze(
   update: LightClientUpdate,
   hash: Uint8Array,
 ): LightClientUpdateResult {
-  const set = signingSet(update, trusted.validatorsHash)
+  const set = signingSet(update.header, state.trustedValidators)
   checkCommit(state.clusterId, set, update.commit, update.header.height, hash)
   const frozen = { trusted, conflicting: update.header, commit: update.commit }
   return { kind: 'frozen', state: { ...state, frozen } }
 }
 
-/** The set of `update.validators`, if it is the one the header names and `trustedHash`. */
-function signingSet(update: LightClientUpdate, trustedHash: Uint8Array): ValidatorSet {
-  const set = setOf(update.validators)
-  if (!bytesEqual(set.hash(), update.header.validatorsHash)) {
+/** The trusted set `members`, if it is the one the header names. */
+function signingSet(header: Header, members: readonly Member[]): ValidatorSet {
+  const set = new ValidatorSet(members)
+  if (!bytesEqual(set.hash(), header.validatorsHash)) {
     throw new LightClientError(
       'ERR_LC_VALIDATORS_MISMATCH',
-      'validators are not the set the header names',
-    )
-  }
-  if (!bytesEqual(set.hash(), trustedHash)) {
-    throw new LightClientError(
-      'ERR_LC_VALIDATORS_MISMATCH',
-      `validators are not the set trusted at height ${update.header.height}`,
+      `the header names a validator set other than the one trusted at height ${header.height}`,
     )
   }
   return set

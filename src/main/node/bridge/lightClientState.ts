@@ -41,27 +41,37 @@ export interface LightClientState {
   readonly trustedHeaderHash: Uint8Array
   /** The header at trustedHeight (null at 0), kept to recognise a conflicting one. */
   readonly trustedHeader: Header | null
+  /** The validators that signed trustedHeight (none at 0): they weigh its canonical commit's Ψ. */
+  readonly trustedValidators: readonly Member[]
   /** The validators that sign trustedHeight + 1, in canonical (address) order. */
   readonly validators: readonly Member[]
   /** Evidence of a fork; a frozen client accepts no more headers. */
   readonly frozen: Misbehaviour | null
 }
 
+/** A validator set as relayed and stored: members with their power, in canonical order. */
+export const MembersCodec = array(
+  struct({ publicKey: fixedBytes(PUBLIC_KEY_LENGTH), power: u128 }),
+  MAX_VALIDATORS,
+)
+
 const StateCodec = struct({
   clusterId: str(MAX_CLUSTER_ID_BYTES),
   trustedHeight: uint,
   trustedHeaderHash: fixedBytes(HASH_LENGTH),
   trustedHeader: optional(HeaderCodec),
-  validators: array(
-    struct({ publicKey: fixedBytes(PUBLIC_KEY_LENGTH), power: u128 }),
-    MAX_VALIDATORS,
-  ),
+  trustedValidators: MembersCodec,
+  validators: MembersCodec,
   frozen: optional(struct({ trusted: HeaderCodec, conflicting: HeaderCodec, commit: CommitCodec })),
 })
 
 /** Canonical bytes of a light client, as the chain stores it. */
 export function encodeLightClientState(state: LightClientState): Uint8Array {
-  return encode(StateCodec, { ...state, validators: [...state.validators] })
+  return encode(StateCodec, {
+    ...state,
+    trustedValidators: [...state.trustedValidators],
+    validators: [...state.validators],
+  })
 }
 
 /** Decodes stored light client bytes, refusing non-canonical input. */

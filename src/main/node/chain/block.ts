@@ -16,10 +16,11 @@ import {
   type Infer,
 } from '../../../shared/encoding'
 import { HASH_LENGTH, SIGNATURE_LENGTH, sha256 } from '../crypto'
-import { MAX_TX_BYTES } from '../ledger/tx'
 import { signBytes, SIGN_DOMAIN } from './domain'
 
 export const MAX_TXS_PER_BLOCK = 10_000
+/** Largest encoded signed transaction accepted anywhere. */
+export const MAX_TX_BYTES = 4096
 export const MAX_VALIDATORS = 1_000
 export const MAX_CLUSTER_ID_BYTES = 64
 
@@ -43,6 +44,8 @@ export const HeaderCodec = struct({
   nextValidatorsHash: Hash,
   proposer: Address,
   lastCommitHash: Hash,
+  /** Root of the bridge messages (packets and acks) this block emits: see bridge/packet.ts. */
+  packetRoot: Hash,
   supply: fixedArray(u128, 3),
   /** The CEE pool's reserves, weights Ψ and swap fee after this block. */
   poolReserves: fixedArray(u128, 3),

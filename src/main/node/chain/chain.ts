@@ -28,6 +28,7 @@ import {
   genesisSupply,
   type Genesis,
 } from './genesis'
+import { packetRoot } from '../bridge/packet'
 import { merkleRoot } from './merkle'
 import { ValidatorHistory } from './validatorHistory'
 import { selectValidators, ValidatorSet, type Member } from './validators'
@@ -115,6 +116,7 @@ export class Chain implements ConsensusApp {
     }
     await store.loadAccounts(state)
     await store.loadStaking(state)
+    await store.loadBridge(state)
     state.pool = (await store.pool()) ?? state.pool
     for (const stored of await store.validatorSets()) {
       chain.history.add(stored.start, new ValidatorSet(stored.validators, stored.priorities))
@@ -180,6 +182,11 @@ export class Chain implements ConsensusApp {
     return block && commit ? { block, commit } : null
   }
 
+  /** The bridge messages block `height` emitted (the leaves of its packet root), encoded. */
+  async bridgeMessages(height: number): Promise<Uint8Array[]> {
+    return this.store.bridgeMessages(height)
+  }
+
   /** Hashes of an account's committed transactions, newest first. */
   async historyOf(address: Uint8Array, limit: number): Promise<Uint8Array[]> {
     return this.store.history(address, limit)
@@ -211,7 +218,7 @@ export class Chain implements ConsensusApp {
   }
 
   /** Context for executing transactions in block `height` proposed by `feeRecipient`. */
-  txContext(feeRecipient: Uint8Array, height = this.height + 1): TxContext & { clusterId: string } {
+  txContext(feeRecipient: Uint8Array, height = this.height + 1): TxContext {
     const { minFee, unbondingBlocks, minValidatorStake } = this.genesis
     return {
       params: { minFee, unbondingBlocks, minValidatorStake },
@@ -263,6 +270,7 @@ export class Chain implements ConsensusApp {
       nextValidatorsHash: this.validatorSet(height + 1).hash(),
       proposer,
       lastCommitHash: commitHash(lastCommit),
+      packetRoot: packetRoot(view.messages()),
       ...omegaFields(view),
     }
     const block: Block = { header, txs, lastCommit }
@@ -331,6 +339,7 @@ export class Chain implements ConsensusApp {
     }
     endOfBlock(view, height)
     if (!bytesEqual(h.stateHash, this.state.hash(view))) throw invalid('wrong state hash')
+    if (!bytesEqual(h.packetRoot, packetRoot(view.messages()))) throw invalid('wrong packet root')
     const expected = omegaFields(view)
     if (
       !sameAmounts(h.supply, expected.supply) ||
@@ -366,6 +375,8 @@ export class Chain implements ConsensusApp {
       poolValue: poolValue(execution.view.pool),
       stakes: stakes.changedEntries(),
       unbonding: execution.view.unbonding.changedEntries(),
+      bridge: execution.view.bridge.changedEntries(),
+      bridgeMessages: execution.view.messages(),
       txs: block.txs.map((bytes, index) => {
         const receipt = execution.receipts[index]!
         return {

@@ -64,13 +64,13 @@ export function merkleProof(items: readonly Uint8Array[], index: number): Merkle
 }
 
 /**
- * Whether `proof` shows `item` in the tree whose root is `root`. The path is the one `index` and
- * `total` determine; a proof with more or fewer siblings than that path has is refused.
+ * The root `proof` leads to from `item`, or null when the proof cannot be a path of `index` among
+ * `total` (more or fewer siblings than that path has, or a malformed one).
  */
-export function verifyMerkleProof(root: Uint8Array, item: Uint8Array, proof: MerkleProof): boolean {
+export function rootFromProof(item: Uint8Array, proof: MerkleProof): Uint8Array | null {
   const { index, total, siblings } = proof
-  if (!Number.isSafeInteger(total) || !Number.isSafeInteger(index)) return false
-  if (index < 0 || index >= total) return false
+  if (!Number.isSafeInteger(total) || !Number.isSafeInteger(index)) return null
+  if (index < 0 || index >= total) return null
   let hash = merkleLeaf(item)
   let used = 0
   for (let i = index, size = total; size > 1; i = Math.floor(i / 2), size = Math.ceil(size / 2)) {
@@ -78,8 +78,14 @@ export function verifyMerkleProof(root: Uint8Array, item: Uint8Array, proof: Mer
     // The last node of an odd level has no sibling: it is promoted unchanged.
     if (!isRight && i + 1 === size) continue
     const sibling = siblings[used++]
-    if (sibling?.length !== HASH_LENGTH) return false
+    if (sibling?.length !== HASH_LENGTH) return null
     hash = isRight ? merkleNode(sibling, hash) : merkleNode(hash, sibling)
   }
-  return used === siblings.length && bytesEqual(hash, root)
+  return used === siblings.length ? hash : null
+}
+
+/** Whether `proof` shows `item` in the tree whose root is `root`. */
+export function verifyMerkleProof(root: Uint8Array, item: Uint8Array, proof: MerkleProof): boolean {
+  const computed = rootFromProof(item, proof)
+  return computed !== null && bytesEqual(computed, root)
 }

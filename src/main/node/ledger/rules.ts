@@ -5,6 +5,7 @@ import { applyPoolAction, endBlock } from '../cee/poolRules'
 import { addressOf } from '../crypto'
 import { withBalance } from './account'
 import { LedgerError } from './errors'
+import { applyBridgeAction, endBridgeBlock, type BridgeAction } from '../bridge/bridgeRules'
 import { applyStakingAction, releaseUnbonded, type StakingParams } from './staking'
 import type { StateView } from './state'
 import { verifyTxSignature, type Action, type SignedTx } from './tx'
@@ -22,6 +23,8 @@ export interface TxContext {
   readonly feeRecipient: Uint8Array
   /** Height of the block the transaction executes in (swap deadlines refer to it). */
   readonly height: number
+  /** This cluster's id (bridge packets name it). */
+  readonly clusterId: string
 }
 
 /**
@@ -37,6 +40,7 @@ function tokenIds(action: Action): number[] {
     case 'transfer':
     case 'joinSingle':
     case 'exitSingle':
+    case 'bridgeSend':
       return [action.token]
     case 'swap':
       return [action.tokenIn, action.tokenOut]
@@ -44,6 +48,9 @@ function tokenIds(action: Action): number[] {
     case 'exit':
     case 'stake': // staking always moves CHR
     case 'unstake':
+    case 'bridgeConnect':
+    case 'bridgeUpdate':
+    case 'bridgeDeliver':
       return []
   }
 }
@@ -55,12 +62,17 @@ function amounts(action: Action): bigint[] {
     case 'swap':
     case 'stake':
     case 'unstake':
+    case 'bridgeSend':
       return [action.amount]
     case 'join':
       return [action.maxAmounts.reduce((a, b) => a + b, 0n)]
     case 'exit':
     case 'exitSingle':
       return [action.shares]
+    case 'bridgeConnect':
+    case 'bridgeUpdate':
+    case 'bridgeDeliver':
+      return []
   }
 }
 
@@ -93,7 +105,7 @@ export function checkTxFields(tx: SignedTx, params: LedgerParams): void {
 export function executeTx(
   view: StateView,
   tx: SignedTx,
-  ctx: TxContext & { clusterId: string },
+  ctx: TxContext,
   signatureVerified: boolean,
 ): Receipt {
   checkTxFields(tx, ctx.params)
@@ -108,7 +120,7 @@ export function executeTx(
 export function executeTxOrThrow(
   view: StateView,
   tx: SignedTx,
-  ctx: TxContext & { clusterId: string },
+  ctx: TxContext,
   signatureVerified: boolean,
 ): void {
   const attempt = view.fork()
@@ -156,6 +168,12 @@ function applyAction(view: StateView, sender: Uint8Array, action: Action, ctx: T
   const attempt = view.fork()
   if (action.kind === 'stake' || action.kind === 'unstake') {
     applyStakingAction(attempt, sender, action, ctx.params, ctx.height)
+  } else if (isBridgeAction(action)) {
+    applyBridgeAction(attempt, sender, action, {
+      clusterId: ctx.clusterId,
+      height: ctx.height,
+      minValidatorStake: ctx.params.minValidatorStake,
+    })
   } else {
     applyPoolAction(attempt, sender, action, ctx.height)
   }
@@ -184,8 +202,16 @@ function applyTransfer(
   }
 }
 
-/** The end of block `height`: the pool's fee update, then unbonded CHR back to its owners. */
+/**
+ * The end of block `height`: the pool's fee update, unbonded CHR back to its owners, then the
+ * bridge packets the governor now lets through.
+ */
 export function endOfBlock(view: StateView, height: number): void {
   endBlock(view)
   releaseUnbonded(view, height)
+  endBridgeBlock(view, height)
+}
+
+function isBridgeAction(action: Action): action is BridgeAction {
+  return action.kind.startsWith('bridge')
 }

@@ -3,6 +3,7 @@ import type { Balances } from '../../../shared/tokens'
 import { sha256 } from '../crypto'
 import { encodePool, type PoolState } from '../cee/poolState'
 import { EMPTY_ACCOUNT, encodeAccount, type Account } from './account'
+import { bridgeDigest } from '../bridge/bridgeState'
 import { stakingDigest, type StakeRecord } from './stakes'
 import { mergeSorted, SortedTable, TableView } from './table'
 
@@ -27,8 +28,12 @@ export class LedgerState implements StateReader {
   readonly stakes = new SortedTable<StakeRecord>()
   /** Unbonding amounts by release height and owner (see stakes.ts). */
   readonly unbonding = new SortedTable<bigint>()
+  /** The bridge's rows: connections, escrowed and queued packets (see bridge/bridgeState.ts). */
+  readonly bridge = new SortedTable<Uint8Array>()
   /** The staking part of the state hash; recomputed only after staking changed. */
   private stakingHash: Uint8Array | null = null
+  /** The bridge part of the state hash; recomputed only after the bridge changed. */
+  private bridgeHash: Uint8Array | null = null
 
   constructor(
     public supply: Balances,
@@ -74,6 +79,10 @@ export class LedgerState implements StateReader {
       this.unbonding.apply(view.unbonding.changedEntries())
       this.stakingHash = null
     }
+    if (view.bridge.changed) {
+      this.bridge.apply(view.bridge.changedEntries())
+      this.bridgeHash = null
+    }
   }
 
   /** Loads one stored account (at startup). Call `finishLoading` after the last one. */
@@ -98,6 +107,13 @@ export class LedgerState implements StateReader {
     this.stakingHash = null
   }
 
+  /** Loads the stored bridge rows (at startup). */
+  loadBridge(rows: Iterable<[string, Uint8Array]>): void {
+    for (const [key, row] of rows) this.bridge.load(key, row)
+    this.bridge.finishLoading()
+    this.bridgeHash = null
+  }
+
   /** The state hash of this state as changed by `view` (or of this state alone). */
   hash(view?: StateView): Uint8Array {
     const changed = view ? view.changedHashes() : new Map<string, Uint8Array>()
@@ -109,7 +125,11 @@ export class LedgerState implements StateReader {
       view && (view.stakes.changed || view.unbonding.changed)
         ? stakingDigest(view.stakes.entries(), view.unbonding.entries())
         : (this.stakingHash ??= stakingDigest(this.stakes.entries(), this.unbonding.entries()))
-    const parts: Uint8Array[] = [supplyLeaf(supply), sha256(encodePool(pool)), staking]
+    const bridge =
+      view && view.bridge.changed
+        ? bridgeDigest(view.bridge.entries())
+        : (this.bridgeHash ??= bridgeDigest(this.bridge.entries()))
+    const parts: Uint8Array[] = [supplyLeaf(supply), sha256(encodePool(pool)), staking, bridge]
     for (const key of keys) parts.push(changed.get(key) ?? this.leafHashes.get(key)!)
     return sha256(...parts)
   }
@@ -127,6 +147,9 @@ export class StateView implements StateReader {
   pool: PoolState
   readonly stakes: TableView<StakeRecord>
   readonly unbonding: TableView<bigint>
+  readonly bridge: TableView<Uint8Array>
+  /** Bridge messages emitted in this view itself (not its parent's); see `messages`. */
+  private readonly outbox: Uint8Array[] = []
 
   constructor(
     private readonly base: LedgerState,
@@ -136,6 +159,17 @@ export class StateView implements StateReader {
     this.pool = parent ? parent.pool : base.pool
     this.stakes = parent ? parent.stakes.fork() : new TableView(base.stakes)
     this.unbonding = parent ? parent.unbonding.fork() : new TableView(base.unbonding)
+    this.bridge = parent ? parent.bridge.fork() : new TableView(base.bridge)
+  }
+
+  /** Emits a bridge message (an encoded packet or ack) from this block. */
+  emit(message: Uint8Array): void {
+    this.outbox.push(message)
+  }
+
+  /** The block's bridge messages so far, in execution order: the leaves of its packet root. */
+  messages(): Uint8Array[] {
+    return this.parent ? [...this.parent.messages(), ...this.outbox] : [...this.outbox]
   }
 
   account(address: Uint8Array): Account {
@@ -169,6 +203,8 @@ export class StateView implements StateReader {
     this.pool = child.pool
     this.stakes.merge(child.stakes)
     this.unbonding.merge(child.unbonding)
+    this.bridge.merge(child.bridge)
+    this.outbox.push(...child.outbox)
   }
 
   /** Changed accounts in address order (the order they are written to the store). */

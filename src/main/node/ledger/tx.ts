@@ -5,6 +5,8 @@ import {
   encode,
   fixedArray,
   fixedBytes,
+  optional,
+  str,
   struct,
   taggedUnion,
   u128,
@@ -14,10 +16,14 @@ import {
 } from '../../../shared/encoding'
 import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, ed25519Verify, sha256 } from '../crypto'
 import { signBytes, SIGN_DOMAIN } from '../chain/domain'
+import { CommitCodec, HeaderCodec, MAX_CLUSTER_ID_BYTES, MAX_TX_BYTES } from '../chain/block'
+
+export { MAX_TX_BYTES }
+import { ConnectTermsCodec } from '../bridge/bridgeState'
+import { MembersCodec } from '../bridge/lightClientState'
+import { BridgeMessageCodec, MessageProofCodec } from '../bridge/packet'
 import { LedgerError } from './errors'
 
-/** Largest encoded signed transaction accepted anywhere. */
-export const MAX_TX_BYTES = 4096
 
 const Address = fixedBytes(ADDRESS_LENGTH)
 
@@ -51,6 +57,29 @@ export const ActionCodec = taggedUnion({
   stake: struct({ validator: fixedBytes(PUBLIC_KEY_LENGTH), amount: u128 }),
   /** Starts returning `amount` CHR bonded to `validator`; it arrives after the unbonding period. */
   unstake: struct({ validator: fixedBytes(PUBLIC_KEY_LENGTH), amount: u128 }),
+  /**
+   * A validator owner's approval of a connection to another cluster on these terms; it opens
+   * once owners of more than 2/3 of the staked power approved the same terms.
+   */
+  bridgeConnect: ConnectTermsCodec,
+  /** A relayed header of a connected cluster for its light client. */
+  bridgeUpdate: struct({
+    header: HeaderCodec,
+    commit: CommitCodec,
+    lastCommit: optional(CommitCodec),
+    nextValidators: optional(MembersCodec),
+  }),
+  /** Sends tokens to `recipient` on a connected cluster; they wait in escrow until acknowledged. */
+  bridgeSend: struct({
+    cluster: str(MAX_CLUSTER_ID_BYTES),
+    recipient: Address,
+    token: u8,
+    amount: u128,
+    /** The destination's height from which the transfer is refused there and refunded here. */
+    timeoutHeight: uint,
+  }),
+  /** A relayed packet or ack from a connected cluster, proven against its header at `height`. */
+  bridgeDeliver: struct({ height: uint, message: BridgeMessageCodec, proof: MessageProofCodec }),
 })
 export type Action = Infer<typeof ActionCodec>
 

@@ -2,11 +2,20 @@ import { z } from 'zod'
 import { decodeAddress, encodeAddress } from '../../../shared/address'
 import { CodedError } from '../../../shared/errors'
 import { decode, encode, fromHex, toHex } from '../../../shared/encoding'
+import type { ActionReviewDto } from '../../../shared/ipc/contract'
 import { HexSchema } from '../../../shared/ipc/primitives'
 import { TOKEN_ID, TOKENS, type Token } from '../../../shared/tokens'
 import { psyFlowFee } from '../../../shared/cee/flowFee'
 import { addressOf } from '../crypto'
-import { decodeTx, encodeTx, TxBodyCodec, type Action, type SignedTx, type TxBody } from './tx'
+import {
+  ActionCodec,
+  decodeTx,
+  encodeTx,
+  TxBodyCodec,
+  type Action,
+  type SignedTx,
+  type TxBody,
+} from './tx'
 
 export class TxFileError extends CodedError<'ERR_TX_FILE'> {}
 
@@ -44,22 +53,7 @@ export interface TxReview {
 }
 
 /** An action in readable form (tokens by symbol, amounts as decimal strings of base units). */
-export type ActionReview =
-  | { kind: 'transfer'; to: string; token: Token; amount: string; flowFee?: string }
-  | {
-      kind: 'swap'
-      tokenIn: Token
-      tokenOut: Token
-      exactOut: boolean
-      amount: string
-      limit: string
-      deadline: number
-    }
-  | { kind: 'join'; maxAmounts: string[]; minShares: string }
-  | { kind: 'joinSingle'; token: Token; amount: string; minShares: string }
-  | { kind: 'exit'; shares: string; minAmounts: string[] }
-  | { kind: 'exitSingle'; token: Token; shares: string; minAmount: string }
-  | { kind: 'stake' | 'unstake'; validator: string; amount: string }
+export type ActionReview = ActionReviewDto
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -165,6 +159,31 @@ export function reviewAction(a: Action): ActionReview {
     case 'stake':
     case 'unstake':
       return { kind: a.kind, validator: toHex(a.validator), amount: a.amount.toString() }
+    case 'bridgeSend':
+      return {
+        kind: a.kind,
+        cluster: a.cluster,
+        to: encodeAddress(a.recipient),
+        token: symbol(a.token),
+        amount: a.amount.toString(),
+        timeoutHeight: a.timeoutHeight,
+      }
+    case 'bridgeConnect':
+      return { kind: a.kind, cluster: a.clusterId, action: toHex(encode(ActionCodec, a)) }
+    case 'bridgeUpdate':
+      return {
+        kind: a.kind,
+        cluster: a.header.clusterId,
+        height: a.header.height,
+        action: toHex(encode(ActionCodec, a)),
+      }
+    case 'bridgeDeliver':
+      return {
+        kind: a.kind,
+        cluster: a.message.kind === 'packet' ? a.message.sourceCluster : a.message.destCluster,
+        height: a.height,
+        action: toHex(encode(ActionCodec, a)),
+      }
   }
 }
 
@@ -206,6 +225,23 @@ export function actionFromReview(r: ActionReview): Action {
     case 'stake':
     case 'unstake':
       return { kind: r.kind, validator: fromHex(r.validator), amount: BigInt(r.amount) }
+    case 'bridgeSend':
+      return {
+        kind: r.kind,
+        cluster: r.cluster,
+        recipient: decodeAddress(r.to),
+        token: id(r.token),
+        amount: BigInt(r.amount),
+        timeoutHeight: r.timeoutHeight,
+      }
+    case 'bridgeConnect':
+    case 'bridgeUpdate':
+    case 'bridgeDeliver': {
+      // Relayed and connection actions travel whole; the summary beside them is for reading.
+      const action = decode(ActionCodec, fromHex(r.action))
+      if (action.kind !== r.kind) throw new TxFileError('ERR_TX_FILE', 'action does not match its kind')
+      return action
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { ClassicLevel } from 'classic-level'
 import { CodedError } from '../../../shared/errors'
 import {
   array,
+  bytes,
   concatBytes,
   decode,
   encode,
@@ -29,6 +30,8 @@ import {
   CommitCodec,
   decodeBlock,
   encodeBlock,
+  MAX_TX_BYTES,
+  MAX_TXS_PER_BLOCK,
   MAX_VALIDATORS,
   type Block,
   type Commit,
@@ -59,7 +62,13 @@ const PREFIX = {
   unbonding: 0x0b,
   /** Each validator set by the height it starts at: members and their priorities there. */
   validatorSet: 0x0c,
+  /** The bridge's state rows (bridge/bridgeState.ts), by their table key. */
+  bridge: 0x0d,
+  /** The bridge messages each block emitted (the leaves of its packet root), for relayers. */
+  bridgeMessages: 0x0e,
 } as const
+
+const MessagesCodec = array(bytes(MAX_TX_BYTES), MAX_TXS_PER_BLOCK * 2)
 
 const META_LATEST = concatBytes(new Uint8Array([PREFIX.meta]), new TextEncoder().encode('latest'))
 const META_GENESIS = concatBytes(new Uint8Array([PREFIX.meta]), new TextEncoder().encode('genesis'))
@@ -124,6 +133,10 @@ export interface BlockWrite {
   /** Changed stake records and unbonding entries by table key; null deletes. */
   readonly stakes: readonly [string, StakeRecord | null][]
   readonly unbonding: readonly [string, bigint | null][]
+  /** Changed bridge rows by table key; null deletes. */
+  readonly bridge: readonly [string, Uint8Array | null][]
+  /** The bridge messages the block emitted, in packet-root order. */
+  readonly bridgeMessages: readonly Uint8Array[]
   /** Per transaction, in block order: hash, the accounts whose history shows it, its failure. */
   readonly txs: readonly {
     hash: Uint8Array
@@ -238,6 +251,19 @@ export class ChainStore {
     state.loadStaking(stakes, unbonding)
   }
 
+  /** Loads every bridge row into `state` (at startup). */
+  async loadBridge(state: LedgerState): Promise<void> {
+    const rows: [string, Uint8Array][] = []
+    for await (const row of this.prefixed(PREFIX.bridge)) rows.push(row)
+    state.loadBridge(rows)
+  }
+
+  /** The bridge messages block `height` emitted; none for a block without. */
+  async bridgeMessages(height: number): Promise<Uint8Array[]> {
+    const raw = await this.getRaw(heightKey(PREFIX.bridgeMessages, height))
+    return raw ? decode(MessagesCodec, raw) : []
+  }
+
   /** Every validator set after the genesis one, by the height it starts at, oldest first. */
   async validatorSets(): Promise<StoredValidatorSet[]> {
     const out: StoredValidatorSet[] = []
@@ -287,6 +313,14 @@ export class ChainStore {
       const k = key(PREFIX.unbonding, fromHex(keyHex))
       if (amount !== null) batch.put(k, encodeUnbondingAmount(amount))
       else batch.del(k)
+    }
+    for (const [keyHex, row] of write.bridge) {
+      const k = key(PREFIX.bridge, fromHex(keyHex))
+      if (row) batch.put(k, row)
+      else batch.del(k)
+    }
+    if (write.bridgeMessages.length > 0) {
+      batch.put(heightKey(PREFIX.bridgeMessages, height), encode(MessagesCodec, [...write.bridgeMessages]))
     }
     batch.put(META_POOL, encodePool(write.pool))
     batch.put(
