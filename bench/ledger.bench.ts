@@ -60,6 +60,7 @@ function measure(name: string, count: number, action: (i: number) => Action): vo
     params: { minFee: FEE, ...DEFAULT_STAKING_PARAMS },
     feeRecipient: addresses[0]!,
     height: 1,
+    clusterId: 'bench',
   }
   let failed = 0
   const start = process.hrtime.bigint()

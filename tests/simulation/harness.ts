@@ -25,6 +25,7 @@ import { PrivValidator, type SignGuardStore } from '../../src/main/node/consensu
 import { sha256 } from '../../src/main/node/crypto'
 import { silentLogger } from '../../src/main/node/logger'
 import { merkleRoot } from '../../src/main/node/chain/merkle'
+import { packetRoot } from '../../src/main/node/bridge/packet'
 
 const CLUSTER = 'sim'
 const ZERO32 = new Uint8Array(32)
@@ -113,6 +114,7 @@ class SimApp implements ConsensusApp {
       nextValidatorsHash: set.hash(),
       proposer,
       lastCommitHash: commitHash(lastCommit),
+      packetRoot: packetRoot([]),
       supply: [0n, 0n, 0n],
       poolReserves: [0n, 0n, 0n],
       poolWeights: [0n, 0n, 0n],

@@ -32,11 +32,11 @@ export type ListenConfig = z.infer<typeof ListenConfigSchema>
 /** Peers reach a validator on every interface at the conventional port unless told otherwise. */
 export const DEFAULT_LISTEN: ListenConfig = { host: '0.0.0.0', port: 26656 }
 
-function encodeJson(value: unknown): Uint8Array {
+export function encodeJson(value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n')
 }
 
-async function readJson(path: string): Promise<unknown> {
+export async function readJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(path, 'utf8'))
   } catch (err) {

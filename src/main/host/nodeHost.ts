@@ -4,6 +4,7 @@ import { CodedError } from '../../shared/errors'
 import { toHex } from '../../shared/encoding'
 import type {
   ActionReviewDto,
+  BridgeInfo,
   EventName,
   EventPayload,
   HistoryItem,
@@ -23,6 +24,8 @@ import { CoherenceNode, summarize } from '../node/node'
 import { txHash, txSignBytes } from '../node/ledger/tx'
 import {
   actionFromReview,
+  reviewAction,
+  type ActionReview,
   parseSignedTx,
   parseUnsignedTx,
   reviewTx,
@@ -32,8 +35,18 @@ import { encodeTx } from '../node/ledger/tx'
 import { ChainStore } from '../node/storage/store'
 import { systemClock, type Clock } from '../node/clock'
 import { genesisHash } from '../node/chain/genesis'
-import { buildJoinRequest, type Network } from '../node/p2p/networkFile'
+import {
+  buildJoinRequest,
+  parseNetworkFile,
+  PeerUrlSchema,
+  type Network,
+} from '../node/p2p/networkFile'
 import { PeerManager } from '../node/p2p/peerManager'
+import { BridgeService } from '../node/bridge/bridgeService'
+import type { NoiseIdentity } from '../node/transport/noise/identity'
+import { bridgeInfo } from '../node/bridge/bridgeInfo'
+import { connectTerms } from '../node/bridge/connectTerms'
+import { loadBridgeConfig, setBridgeRemote } from './bridgeSetup'
 import { importNetwork, listenConfig, loadNetwork, type ListenConfig } from './networkSetup'
 
 export type HostErrorCode =
@@ -46,6 +59,8 @@ export type HostErrorCode =
   | 'ERR_WRONG_CLUSTER'
   | 'ERR_UNKNOWN_ACCOUNT'
   | 'ERR_BAD_JSON'
+  | 'ERR_BRIDGE_SELF'
+  | 'ERR_BAD_URL'
 export class HostError extends CodedError<HostErrorCode> {}
 
 /**
@@ -91,6 +106,7 @@ function idleMs(minutes: number): number {
 export class NodeHost {
   private node: CoherenceNode | null = null
   private peers: PeerManager | null = null
+  private bridge: BridgeService | null = null
   private pendingMnemonic: string | null = null
   private readonly listeners = new Set<Emit>()
   private unsubscribeNode: (() => void) | null = null
@@ -389,6 +405,7 @@ export class NodeHost {
     }
     this.peers = peers
     const node = this.node
+    if (network) await this.startBridge(node, wallet)
     this.unsubscribeNode = node.onBlock((committed) => {
       this.emit('BlockCommitted', summarize(committed.block))
       this.emit('NodeStatus', node.status())
@@ -417,6 +434,44 @@ export class NodeHost {
     )
   }
 
+  /** The bridge: connected clusters, governor, queues, transfers. */
+  async bridgeInfo(): Promise<BridgeInfo> {
+    const node = this.requireNode()
+    const identity = this.requireWallet().publicKey('identity', 0)
+    return bridgeInfo(
+      node.chain,
+      this.bridge?.relayStatus() ?? new Map(),
+      this.bridge?.url ?? null,
+      addressOf(identity),
+    )
+  }
+
+  /**
+   * The approval of a connection to the cluster of network file `file` (signed later with
+   * `submit`), and from now on relaying that cluster from its bridge endpoints `urls`.
+   */
+  async prepareConnect(
+    file: string,
+    urls: readonly string[],
+    flowCap: bigint,
+    flowWindow: number,
+  ): Promise<{ action: ActionReview }> {
+    const node = this.requireNode()
+    const remote = parseNetworkFile(parseJsonText(file, 'the network file'))
+    const terms = connectTerms(remote.genesis, flowCap, flowWindow)
+    if (terms.clusterId === node.chain.clusterId) {
+      throw new HostError('ERR_BRIDGE_SELF', 'that network file is this cluster')
+    }
+    for (const url of urls) {
+      if (!PeerUrlSchema.safeParse(url).success) {
+        throw new HostError('ERR_BAD_URL', `not a ws:// or wss:// address: ${url}`)
+      }
+    }
+    await setBridgeRemote(this.layout, terms.clusterId, urls)
+    await this.startBridge(node, this.requireWallet())
+    return { action: reviewAction({ kind: 'bridgeConnect', ...terms }) }
+  }
+
   /** The network of this data directory (also before the node first starts), or null. */
   async currentNetwork(): Promise<{ network: NetworkSummary | null }> {
     const network = await loadNetwork(this.layout)
@@ -425,10 +480,9 @@ export class NodeHost {
 
   /** Peers of the network: the handshake proves the wallet's identity key. */
   private async startPeers(network: Network, wallet: Wallet): Promise<PeerManager> {
-    const identity = wallet.detachedSigner('identity')
     const listen = await listenConfig(this.layout, this.options.listen)
     return PeerManager.start({
-      identity: { publicKey: identity.publicKey(), sign: (m) => identity.sign(m) },
+      identity: identityOf(wallet),
       prologue: genesisHash(network.genesis),
       listen: { host: listen.host, port: listen.port },
       ...(listen.externalUrl ? { externalUrl: listen.externalUrl } : {}),
@@ -438,9 +492,29 @@ export class NodeHost {
     })
   }
 
+  /**
+   * (Re)starts the bridge endpoint and relayers as bridge.json says; none when it names neither.
+   * The identity key signs the relayer's transactions (and pays their fees).
+   */
+  private async startBridge(node: CoherenceNode, wallet: Wallet): Promise<void> {
+    await this.bridge?.close()
+    this.bridge = null
+    const config = await loadBridgeConfig(this.layout)
+    if (config.listen === null && config.remotes.length === 0) return
+    this.bridge = await BridgeService.start({
+      node,
+      identity: identityOf(wallet),
+      config,
+      clock: this.options.clock ?? systemClock,
+      logger: this.options.logger,
+    })
+  }
+
   /** Stops the node, locks the wallet and releases the data directory. */
   async stop(): Promise<void> {
     this.unsubscribeNode?.()
+    await this.bridge?.close()
+    this.bridge = null
     await this.node?.stop()
     this.node = null
     await this.peers?.close()
@@ -448,6 +522,12 @@ export class NodeHost {
     this.wallet?.lock()
     await this.store.close()
   }
+}
+
+/** The wallet's node identity key as Noise sessions use it (it signs while the wallet is locked). */
+function identityOf(wallet: Wallet): NoiseIdentity {
+  const identity = wallet.detachedSigner('identity')
+  return { publicKey: identity.publicKey(), sign: (m) => identity.sign(m) }
 }
 
 function toWalletAccount(a: AccountInfo): WalletAccount {

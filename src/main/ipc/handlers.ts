@@ -68,6 +68,9 @@ export function createHandlers(
     'pool.position': ({ index }) => host.position(index),
     'pool.quote': (request) => host.requireNode().quote(request),
     'staking.get': () => host.requireNode().stakingInfo(),
+    'bridge.info': () => host.bridgeInfo(),
+    'bridge.prepareConnect': ({ file, urls, flowCap, flowWindow }) =>
+      host.prepareConnect(file, urls, BigInt(flowCap), flowWindow),
     'wallet.history': async ({ index, limit }) => ({ items: await host.history(index, limit) }),
     'wallet.submit': ({ index, action, fee, password }) =>
       host.submit(index, action, BigInt(fee), password),

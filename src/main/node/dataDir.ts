@@ -18,6 +18,8 @@ export interface DataDirLayout {
   readonly p2p: string
   /** The monitor's KPI and alert history (its own database). */
   readonly monitor: string
+  /** The bridge endpoint and the connected clusters' endpoints to relay from. */
+  readonly bridge: string
 }
 
 export function dataDirLayout(root: string): DataDirLayout {
@@ -31,6 +33,7 @@ export function dataDirLayout(root: string): DataDirLayout {
     network: join(root, 'network.json'),
     p2p: join(root, 'p2p.json'),
     monitor: join(root, 'monitor'),
+    bridge: join(root, 'bridge.json'),
   }
 }
 

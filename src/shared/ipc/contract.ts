@@ -316,6 +316,104 @@ export const StakingInfoSchema = z.object({
 })
 export type StakingInfo = z.infer<typeof StakingInfoSchema>
 
+/** A KPI ratio in 18-decimal fixed point as a decimal string of units, or null without data. */
+const RatioSchema = AmountSchema.nullable()
+
+/** The states a cross-cluster transfer goes through (DESIGN.md 7), as this node sees them. */
+export const TransferStateSchema = z.enum([
+  /** Outgoing: in a block here, its tokens in escrow. */
+  'committed',
+  /** Outgoing: the destination's light client verified the block that sent it. */
+  'relayed',
+  /** Outgoing: the destination took it (a node there says so; the ack is on its way). */
+  'received',
+  /** Outgoing: the destination's ack of receipt settled it here; the escrow is burnt. */
+  'acknowledged',
+  /** Outgoing: the destination refused it at its timeout height; the sender got it back. */
+  'refunded',
+  /** Incoming: taken, held by the flow governor until the window allows it. */
+  'queued',
+  /** Incoming: the recipient was credited. */
+  'credited',
+  /** Incoming: arrived at or after its timeout height; refused, so the source refunds it. */
+  'refused',
+])
+export type TransferState = z.infer<typeof TransferStateSchema>
+
+export const BridgeTransferSchema = z.object({
+  direction: z.enum(['outgoing', 'incoming']),
+  /** The other cluster. */
+  cluster: z.string(),
+  sequence: z.number().int().positive(),
+  sender: AddressSchema,
+  recipient: AddressSchema,
+  token: TokenSymbol,
+  amount: AmountSchema,
+  timeoutHeight: HeightSchema,
+  state: TransferStateSchema,
+  /** Sent here (outgoing) or received here (incoming): height and block time. */
+  height: HeightSchema,
+  time: TimestampMsSchema,
+  /** Acknowledged or refunded here (outgoing), credited or refused here (incoming). */
+  settledHeight: HeightSchema.nullable(),
+  settledTime: TimestampMsSchema.nullable(),
+  /** Outgoing: the destination's height whose block answered. */
+  remoteHeight: HeightSchema.nullable(),
+})
+export type BridgeTransfer = z.infer<typeof BridgeTransferSchema>
+
+/** One connected cluster as this chain's light client and governor see it. */
+export const BridgeConnectionSchema = z.object({
+  cluster: z.string(),
+  /** Its latest height this chain verified. */
+  trustedHeight: HeightSchema,
+  /** Two conflicting headers were proven: nothing more is accepted from it. */
+  frozen: z.boolean(),
+  /** From its verified headers (DESIGN.md 3). */
+  coherenceScore: RatioSchema,
+  entropyRate: RatioSchema,
+  psiSamples: z.number().int().nonnegative(),
+  /** The governor: the allowance per window, what was accepted in the current window, the cap. */
+  allowance: BalancesSchema,
+  accepted: BalancesSchema,
+  flowCap: BalancesSchema,
+  flowWindow: z.number().int().positive(),
+  /** Bridge queues: packets sent and not yet settled (their escrow), and packets held back. */
+  inFlight: z.number().int().nonnegative(),
+  escrow: BalancesSchema,
+  queued: z.number().int().nonnegative(),
+  nextSendSeq: z.number().int().positive(),
+  nextRecvSeq: z.number().int().positive(),
+  /** This node's relayer of that cluster, if it runs one. */
+  relay: z
+    .object({
+      connected: z.boolean(),
+      remoteTip: HeightSchema.nullable(),
+      remoteTrustedHeight: HeightSchema.nullable(),
+      submittedThrough: HeightSchema,
+      lastRelayAt: TimestampMsSchema.nullable(),
+    })
+    .nullable(),
+})
+export type BridgeConnection = z.infer<typeof BridgeConnectionSchema>
+
+export const BridgeInfoSchema = z.object({
+  clusterId: z.string(),
+  height: HeightSchema,
+  /** Where this node serves its chain to relayers of other clusters. */
+  endpoint: z.string().nullable(),
+  /** The account that signs and pays for this node's relay transactions (its identity key). */
+  relayer: z.object({ address: AddressSchema, flx: AmountSchema }),
+  connections: z.array(BridgeConnectionSchema),
+  /** Connections awaiting the approval of more than 2/3 of the staked power. */
+  proposals: z.array(
+    z.object({ cluster: z.string(), genesisHash: HashSchema, approvals: z.number().int() }),
+  ),
+  /** Transfers sent or received, newest first. */
+  transfers: z.array(BridgeTransferSchema),
+})
+export type BridgeInfo = z.infer<typeof BridgeInfoSchema>
+
 /** What a transaction does, decoded by main from the exact bytes to be signed. */
 export const TxReviewSchema = z.object({
   clusterId: z.string(),
@@ -327,6 +425,9 @@ export const TxReviewSchema = z.object({
   signerAccount: z.number().int().nonnegative().nullable(),
 })
 export type TxReviewDto = z.infer<typeof TxReviewSchema>
+
+/** A network file's text: under the headless RPC's message limit even with JSON escaping. */
+const NetworkFileText = z.string().max(MAX_RPC_MESSAGE_BYTES / 2)
 
 const TxFileText = z
   .string()
@@ -437,8 +538,7 @@ export const CHANNELS = {
    * node first starts, or for the network it already belongs to.
    */
   'network.import': {
-    // Under the headless RPC's message limit even with JSON escaping.
-    request: z.object({ file: z.string().max(MAX_RPC_MESSAGE_BYTES / 2) }).strict(),
+    request: z.object({ file: NetworkFileText }).strict(),
     response: NetworkSummarySchema,
   },
   /** The network this data directory belongs to, known before the node starts; null: a devnet. */
@@ -572,6 +672,24 @@ export const CHANNELS = {
   'pool.quote': { request: QuoteRequestSchema, response: QuoteSchema },
   /** The stakes, which of them vote next, and the unbonding queue, after the latest block. */
   'staking.get': { request: Empty, response: StakingInfoSchema },
+  /** Connected clusters, the governor, the queues and the transfers. */
+  'bridge.info': { request: Empty, response: BridgeInfoSchema },
+  /**
+   * The approval of a connection to the cluster of a network file, for `wallet.submit`; this node
+   * also relays that cluster from `urls` (its nodes' bridge endpoints) from now on.
+   */
+  'bridge.prepareConnect': {
+    request: z
+      .object({
+        file: NetworkFileText,
+        urls: z.array(z.string().max(300)).min(1).max(16),
+        /** Cap per token per window, in base units. */
+        flowCap: AmountSchema,
+        flowWindow: z.number().int().min(1).max(100_000),
+      })
+      .strict(),
+    response: z.object({ action: ActionReviewSchema }),
+  },
   /** An account's transactions, newest first: pending ones, then committed or failed ones. */
   'wallet.history': {
     request: z

@@ -69,25 +69,30 @@ describe('light client: accepting headers', () => {
     const update = remote.produce()
     const result = updateLightClient(genesisState, update)
     if (result.kind !== 'updated') throw new Error('not updated')
-    expect(result.psi).toBe(ONE)
+    // Ψ is of the height before the header: there is none before block 1.
+    expect(result.psi).toBeNull()
     expect(result.state.trustedHeight).toBe(1)
     expect(toHex(result.state.trustedHeaderHash)).toBe(toHex(blockHash(update.header)))
     expect(result.state.trustedHeader).toEqual(update.header)
     expect(toHex(encodeLightClientState(genesisState))).toBe(toHex(before))
 
     let state = result.state
-    for (let h = 2; h <= 5; h++) state = accepted(state, remote.produce())
+    for (let h = 2; h <= 5; h++) {
+      const next = updateLightClient(state, remote.produce())
+      expect(next).toMatchObject({ kind: 'updated', psi: ONE })
+      state = next.state
+    }
     expect(state.trustedHeight).toBe(5)
   })
 
-  it('accepts 3 of 4 equal validators (Ψ = 0.75) and refuses exactly 2/3 (2 of 3)', () => {
+  it('accepts 3 of 4 equal validators and refuses exactly 2/3 (2 of 3)', () => {
     const four = equalStakes(4)
     const remote4 = new RemoteCluster('remote-a', four)
     const result = updateLightClient(
       createLightClient(remote4.genesis),
       remote4.update(remote4.draft(), signersOf(four.slice(1))),
     )
-    expect(result).toMatchObject({ kind: 'updated', psi: (3n * ONE) / 4n })
+    expect(result).toMatchObject({ kind: 'updated', psi: null })
 
     const three = equalStakes(3)
     const remote3 = new RemoteCluster('remote-a', three)
@@ -108,8 +113,46 @@ describe('light client: accepting headers', () => {
     expect(refusal(state, remote.update(draft, [mid1!, mid2!, small!]))).toBe(
       'ERR_LC_INSUFFICIENT_POWER',
     )
-    const result = updateLightClient(state, remote.update(draft, [big!, mid2!, small!]))
-    expect(result).toMatchObject({ kind: 'updated', psi: (70n * ONE) / 90n })
+    const update = remote.update(draft, [big!, mid2!, small!])
+    remote.accept(draft, update.commit)
+    const next = updateLightClient(accepted(state, update), remote.produce())
+    expect(next).toMatchObject({ kind: 'updated', psi: (70n * ONE) / 90n })
+  })
+})
+
+describe('light client: Ψ from the canonical last commit', () => {
+  it('gives Ψ = 0.75 for the previous height when its last commit has 3 of 4 signers', () => {
+    const stakes = equalStakes(4)
+    const remote = new RemoteCluster('remote-a', stakes)
+    let state = following(remote, 1)
+    const draft = remote.draft()
+    const threeOfFour = remote.update(draft, signersOf(stakes.slice(1)))
+    state = accepted(state, threeOfFour)
+    remote.accept(draft, threeOfFour.commit)
+    // Height 3 is committed by all four, but carries height 2's commit: Ψ is of height 2.
+    const result = updateLightClient(state, remote.produce())
+    expect(result).toMatchObject({ kind: 'updated', psi: (3n * ONE) / 4n })
+  })
+
+  it('refuses a last commit other than the one the header carries', () => {
+    const stakes = equalStakes(4)
+    const remote = new RemoteCluster('remote-a', stakes)
+    const first = remote.draft()
+    const thin = remote.update(first, signersOf(stakes.slice(1)))
+    let state = accepted(createLightClient(remote.genesis), thin)
+    remote.accept(first) // the canonical commit of height 1 has all four precommits
+    const update = remote.update(remote.draft())
+    // A relayer swapping in the thinner (also valid) commit would lower the cluster's Ψ.
+    expect(refusal(state, { ...update, lastCommit: thin.commit })).toBe('ERR_LC_BAD_COMMIT')
+    expect(refusal(state, { ...update, lastCommit: null })).toBe('ERR_LC_BAD_COMMIT')
+    state = accepted(state, update)
+    expect(state.trustedHeight).toBe(2)
+    // Block 1 carries no last commit: a commit there is not the one its header names.
+    const fresh = new RemoteCluster('remote-a', stakes)
+    const genesisUpdate = fresh.update(fresh.draft())
+    expect(
+      refusal(createLightClient(fresh.genesis), { ...genesisUpdate, lastCommit: update.commit }),
+    ).toBe('ERR_LC_BAD_COMMIT')
   })
 })
 
@@ -199,6 +242,8 @@ describe('light client: validator set changes', () => {
     const byOld = remote.draft()
     expect(refusal(state, remote.update(byOld, signersOf(old)))).toBe('ERR_LC_UNKNOWN_SIGNER')
     const result = updateLightClient(state, remote.update(byOld, signersOf(changed)))
+    // Height 2 was signed by the old set, all four: weighed against the new set, whose members
+    // include only three of them, it would come out at 0.5.
     expect(result).toMatchObject({ kind: 'updated', psi: ONE })
     state = result.state
     remote.accept(byOld)
@@ -231,18 +276,20 @@ describe('light client: validator set changes', () => {
     expect(refusal(state, remote.update(misnamed))).toBe('ERR_LC_VALIDATORS_MISMATCH')
   })
 
-  it('refuses validators or next validators other than the ones the header names', () => {
+  it('refuses next validators other than the ones the header names', () => {
     const stakes = equalStakes(4)
     const remote = new RemoteCluster('remote-a', stakes)
     const state = following(remote, 1)
     const update = remote.update(remote.draft())
+    expect(update.nextValidators).toBeNull()
     const wrongPower = stakes.map((s, i) => ({ ...s, power: i === 0 ? 11n : s.power }))
-    for (const validators of [membersOf(wrongPower), membersOf(stakes.slice(1)), []]) {
-      expect(refusal(state, { ...update, validators })).toBe('ERR_LC_VALIDATORS_MISMATCH')
-      expect(refusal(state, { ...update, nextValidators: validators })).toBe(
-        'ERR_LC_VALIDATORS_MISMATCH',
-      )
+    for (const nextValidators of [membersOf(wrongPower), membersOf(stakes.slice(1)), []]) {
+      expect(refusal(state, { ...update, nextValidators })).toBe('ERR_LC_VALIDATORS_MISMATCH')
     }
+    // A header that announces a change cannot be relayed as if the set stayed the same.
+    const changing = remote.update(remote.draft({ nextStakes: stakes.slice(1) }))
+    expect(changing.nextValidators).not.toBeNull()
+    expect(refusal(state, { ...changing, nextValidators: null })).toBe('ERR_LC_VALIDATORS_MISMATCH')
   })
 })
 
@@ -282,7 +329,7 @@ describe('light client: a conflicting header freezes it', () => {
     expect(refusal(state, twoOfThree)).toBe('ERR_LC_INSUFFICIENT_POWER')
     const outsiders = equalStakes(3)
     const byOutsiders = remote.update({ ...fork, stakes: outsiders })
-    expect(refusal(state, byOutsiders)).toBe('ERR_LC_VALIDATORS_MISMATCH')
+    expect(refusal(state, byOutsiders)).toBe('ERR_LC_UNKNOWN_SIGNER')
   })
 })
 

@@ -1,3 +1,4 @@
+import { bytesEqual } from '../../../src/shared/encoding'
 import { ONE_TOKEN } from '../../../src/shared/tokens'
 import {
   blockHash,
@@ -12,6 +13,7 @@ import { merkleRoot } from '../../../src/main/node/chain/merkle'
 import { ValidatorSet, type Member } from '../../../src/main/node/chain/validators'
 import { DEVNET_POOL_WEIGHTS } from '../../../src/main/node/devnet'
 import type { LightClientUpdate } from '../../../src/main/node/bridge/lightClient'
+import { packetRoot } from '../../../src/main/node/bridge/packet'
 import { sha256 } from '../../../src/main/node/crypto'
 import { testSigner } from '../../helpers/txs'
 
@@ -79,6 +81,8 @@ export interface Draft {
   readonly header: Header
   readonly stakes: readonly Stake[]
   readonly nextStakes: readonly Stake[]
+  /** The commit of the previous height that the header carries (null at height 1). */
+  readonly lastCommit: Commit | null
 }
 
 /**
@@ -89,6 +93,8 @@ export class RemoteCluster {
   readonly genesis: Genesis
   height = 0
   private tipHash: Uint8Array
+  /** The commit of the tip, which the next header carries as its last commit. */
+  private tipCommit: Commit | null = null
   /** The validators of height + 1. */
   private stakes: readonly Stake[]
 
@@ -119,38 +125,55 @@ export class RemoteCluster {
       validatorsHash: setHash(this.stakes),
       nextValidatorsHash: setHash(nextStakes),
       proposer: new ValidatorSet(membersOf(this.stakes)).proposer(0).address,
-      lastCommitHash: commitHash(null),
+      lastCommitHash: commitHash(this.tipCommit),
+      packetRoot: packetRoot([]),
       supply: [0n, 0n, 0n],
       poolReserves: [0n, 0n, 0n],
       poolWeights: [...DEVNET_POOL_WEIGHTS],
       swapFee: 0n,
     }
-    return { header, stakes: this.stakes, nextStakes }
+    return { header, stakes: this.stakes, nextStakes, lastCommit: this.tipCommit }
   }
 
-  /** What a relayer delivers for `draft`, committed by `signers` (every validator by default). */
+  /**
+   * What a relayer delivers for `draft`, committed by `signers` (every validator by default). The
+   * next validators are sent only when they differ from the signing set, as a relayer would.
+   */
   update(draft: Draft, signers = draft.stakes.map((s) => s.signer)): LightClientUpdate {
+    const unchanged = bytesEqual(setHash(draft.nextStakes), setHash(draft.stakes))
     return {
       header: draft.header,
       commit: signCommit(this.clusterId, draft.header, signers),
-      validators: membersOf(draft.stakes),
-      nextValidators: membersOf(draft.nextStakes),
+      lastCommit: draft.lastCommit,
+      nextValidators: unchanged ? null : membersOf(draft.nextStakes),
     }
   }
 
-  /** Makes `draft` the cluster's latest block. */
-  accept(draft: Draft): void {
+  /**
+   * Makes `draft` the cluster's latest block, certified by `commit` (every validator's precommit
+   * by default): the next header carries that commit, so its signers make the tip's Ψ.
+   */
+  accept(
+    draft: Draft,
+    commit = signCommit(this.clusterId, draft.header, signersOf(draft.stakes)),
+  ): void {
     this.height = draft.header.height
     this.tipHash = blockHash(draft.header)
+    this.tipCommit = commit
     this.stakes = draft.nextStakes
   }
 
   /** The next block, committed by every validator, as a relayer delivers it. */
   produce(nextStakes?: readonly Stake[]): LightClientUpdate {
     const draft = this.draft({ nextStakes })
-    this.accept(draft)
-    return this.update(draft)
+    const update = this.update(draft)
+    this.accept(draft, update.commit)
+    return update
   }
+}
+
+function signersOf(stakes: readonly Stake[]): TestSigner[] {
+  return stakes.map((s) => s.signer)
 }
 
 function setHash(stakes: readonly Stake[]): Uint8Array {

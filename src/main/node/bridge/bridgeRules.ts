@@ -4,7 +4,13 @@ import { withBalance } from '../ledger/account'
 import { LedgerError } from '../ledger/errors'
 import type { StateView } from '../ledger/state'
 import type { Action } from '../ledger/tx'
-import { PSI_HISTORY, BridgeTable, flowWithin, type Connection, type ConnectTerms } from './bridgeState'
+import {
+  PSI_HISTORY,
+  BridgeTable,
+  flowWithin,
+  type Connection,
+  type ConnectTerms,
+} from './bridgeState'
 import { BridgeError, LightClientError } from './errors'
 import { allowance } from './governor'
 import { createLightClient, updateLightClient } from './lightClient'
@@ -78,19 +84,26 @@ function approveConnection(
   ctx: BridgeContext,
 ): void {
   const cluster = terms.clusterId
-  if (cluster === ctx.clusterId) throw new BridgeError('ERR_BRIDGE_SELF', 'a cluster cannot connect to itself')
+  if (cluster === ctx.clusterId)
+    throw new BridgeError('ERR_BRIDGE_SELF', 'a cluster cannot connect to itself')
   if (table.connection(cluster)) {
     throw new BridgeError('ERR_BRIDGE_ALREADY_CONNECTED', `already connected to ${cluster}`)
   }
   if (terms.flowWindow < 1 || terms.flowWindow > MAX_FLOW_WINDOW) {
-    throw new BridgeError('ERR_BRIDGE_BAD_TERMS', `flow window must be 1 to ${MAX_FLOW_WINDOW} blocks`)
+    throw new BridgeError(
+      'ERR_BRIDGE_BAD_TERMS',
+      `flow window must be 1 to ${MAX_FLOW_WINDOW} blocks`,
+    )
   }
   // Refuses a trust root that is not a validator set, before anyone approves it.
   const client = createLightClient(terms)
   const stakes = [...view.stakes.entries()].filter(([, r]) => r.amount >= ctx.minValidatorStake)
   const own = stakes.filter(([, r]) => bytesEqual(r.owner, sender)).map(([key]) => fromHex(key))
   if (own.length === 0) {
-    throw new BridgeError('ERR_BRIDGE_NOT_VALIDATOR', 'only a validator owner approves a connection')
+    throw new BridgeError(
+      'ERR_BRIDGE_NOT_VALIDATOR',
+      'only a validator owner approves a connection',
+    )
   }
   const proposal = table.proposal(cluster, terms) ?? { terms, approvals: [] }
   const fresh = own.filter((key) => !proposal.approvals.some((a) => bytesEqual(a, key)))
@@ -131,7 +144,10 @@ function connectionOf(table: BridgeTable, cluster: string): Connection {
 }
 
 /** Verifies a relayed header; a trusted one adds its predecessor's Ψ and its packet root. */
-function updateClient(table: BridgeTable, action: Extract<BridgeAction, { kind: 'bridgeUpdate' }>): void {
+function updateClient(
+  table: BridgeTable,
+  action: Extract<BridgeAction, { kind: 'bridgeUpdate' }>,
+): void {
   const cluster = action.header.clusterId
   const connection = connectionOf(table, cluster)
   const result = updateLightClient(connection.client, action)
@@ -209,12 +225,14 @@ function deliver(
     )
   }
   const root = table.root(cluster, height)
-  const { kind: _kind, ...body } = message
   if (!root || !verifyMessageProof(root, encodeMessage(message), action.proof)) {
-    throw new BridgeError('ERR_BRIDGE_BAD_PROOF', `the message is not in ${cluster}'s block ${height}`)
+    throw new BridgeError(
+      'ERR_BRIDGE_BAD_PROOF',
+      `the message is not in ${cluster}'s block ${height}`,
+    )
   }
-  if (message.kind === 'packet') receive(view, table, connection, body as Packet, ctx)
-  else settle(view, table, body as Ack)
+  if (message.kind === 'packet') receive(view, table, connection, message, ctx)
+  else settle(view, table, message)
 }
 
 /** Takes the next packet in sequence: refused if timed out, else queued for the governor. */
@@ -259,7 +277,10 @@ function settle(view: StateView, table: BridgeTable, ack: Ack): void {
     throw new BridgeError('ERR_BRIDGE_ACK_MISMATCH', 'the ack answers another packet')
   }
   if (ack.outcome === ACK_OUTCOME.timedOut) {
-    view.setAccount(packet.sender, withBalance(view.account(packet.sender), packet.token, packet.amount))
+    view.setAccount(
+      packet.sender,
+      withBalance(view.account(packet.sender), packet.token, packet.amount),
+    )
     changeSupply(view, packet.token, packet.amount)
   } else if (ack.outcome !== ACK_OUTCOME.received) {
     throw new BridgeError('ERR_BRIDGE_ACK_MISMATCH', `unknown ack outcome ${ack.outcome}`)
@@ -272,7 +293,12 @@ function settle(view: StateView, table: BridgeTable, ack: Ack): void {
  * for the window ending at `height`. The head always goes when nothing of its token was accepted
  * in the window, so a packet larger than the allowance waits, but not forever.
  */
-export function releaseQueued(view: StateView, table: BridgeTable, cluster: string, height: number): void {
+export function releaseQueued(
+  view: StateView,
+  table: BridgeTable,
+  cluster: string,
+  height: number,
+): void {
   let connection = table.connection(cluster)
   if (!connection) return
   const limit = allowance(connection)

@@ -17,7 +17,8 @@ import {
 } from '../../../shared/encoding'
 import { HASH_LENGTH, PUBLIC_KEY_LENGTH, sha256 } from '../crypto'
 import { MAX_CLUSTER_ID_BYTES, MAX_VALIDATORS } from '../chain/block'
-import type { TableView } from '../ledger/table'
+import type { LedgerState } from '../ledger/state'
+import { TableView } from '../ledger/table'
 import {
   decodeLightClientState,
   encodeLightClientState,
@@ -119,10 +120,23 @@ export class BridgeTable {
 
   /** Every open connection's cluster id, in key order. */
   connectedClusters(): string[] {
+    const prefix = toHex(Uint8Array.of(KIND.connection))
     const out: string[] = []
     for (const [key] of this.rows.entries()) {
-      const decoded = decode(KeyCodec, fromHex(key))
-      if (decoded.kind === KIND.connection) out.push(decoded.cluster)
+      if (key < prefix) continue
+      if (!key.startsWith(prefix)) break
+      out.push(decode(KeyCodec, fromHex(key)).cluster)
+    }
+    return out
+  }
+
+  /** Connection terms awaiting approval. */
+  proposals(): Proposal[] {
+    const prefix = toHex(Uint8Array.of(KIND.proposal))
+    const out: Proposal[] = []
+    for (const [key, row] of this.rows.entries()) {
+      if (!key.startsWith(prefix)) break
+      out.push(decode(ProposalCodec, row))
     }
     return out
   }
@@ -198,3 +212,8 @@ export function bridgeDigest(rows: Iterable<[string, Uint8Array]>): Uint8Array {
 }
 
 const RowCodec = struct({ key: bytes(1 << 10), value: bytes(1 << 20) })
+
+/** The bridge rows of the committed state, read-only. */
+export function committedBridge(state: LedgerState): BridgeTable {
+  return new BridgeTable(new TableView(state.bridge))
+}

@@ -66,7 +66,11 @@ export function trustRootOf(genesis: Genesis): TrustRoot {
 
 /** A light client that trusts the remote cluster's genesis and nothing after it. */
 export function createLightClient(root: Genesis | TrustRoot): LightClientState {
-  const { clusterId, genesisHash: hash, validators } = 'genesisHash' in root ? root : trustRootOf(root)
+  const {
+    clusterId,
+    genesisHash: hash,
+    validators,
+  } = 'genesisHash' in root ? root : trustRootOf(root)
   return {
     clusterId,
     trustedHeight: 0,

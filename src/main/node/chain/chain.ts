@@ -29,6 +29,7 @@ import {
   type Genesis,
 } from './genesis'
 import { packetRoot } from '../bridge/packet'
+import { transferUpdates, type TransferRecord } from '../bridge/transferLog'
 import { merkleRoot } from './merkle'
 import { ValidatorHistory } from './validatorHistory'
 import { selectValidators, ValidatorSet, type Member } from './validators'
@@ -185,6 +186,11 @@ export class Chain implements ConsensusApp {
   /** The bridge messages block `height` emitted (the leaves of its packet root), encoded. */
   async bridgeMessages(height: number): Promise<Uint8Array[]> {
     return this.store.bridgeMessages(height)
+  }
+
+  /** The cross-cluster transfers this chain sent or received, by direction, cluster, sequence. */
+  async transfers(): Promise<TransferRecord[]> {
+    return this.store.transfers()
   }
 
   /** Hashes of an account's committed transactions, newest first. */
@@ -366,6 +372,13 @@ export class Chain implements ConsensusApp {
         : undefined,
     )
     const changed = !next.sameMembers(upcoming)
+    const messages = execution.view.messages()
+    const transfers = await transferUpdates(
+      block,
+      execution.receipts.map((r) => r.status === 'ok'),
+      messages,
+      (key) => this.store.transfer(key),
+    )
     await this.store.commitBlock({
       block,
       blockHash: hash,
@@ -376,7 +389,8 @@ export class Chain implements ConsensusApp {
       stakes: stakes.changedEntries(),
       unbonding: execution.view.unbonding.changedEntries(),
       bridge: execution.view.bridge.changedEntries(),
-      bridgeMessages: execution.view.messages(),
+      bridgeMessages: messages,
+      transfers,
       txs: block.txs.map((bytes, index) => {
         const receipt = execution.receipts[index]!
         return {

@@ -24,7 +24,6 @@ import { MembersCodec } from '../bridge/lightClientState'
 import { BridgeMessageCodec, MessageProofCodec } from '../bridge/packet'
 import { LedgerError } from './errors'
 
-
 const Address = fixedBytes(ADDRESS_LENGTH)
 
 const Amounts = fixedArray(u128, 3)

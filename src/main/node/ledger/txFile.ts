@@ -239,7 +239,8 @@ export function actionFromReview(r: ActionReview): Action {
     case 'bridgeDeliver': {
       // Relayed and connection actions travel whole; the summary beside them is for reading.
       const action = decode(ActionCodec, fromHex(r.action))
-      if (action.kind !== r.kind) throw new TxFileError('ERR_TX_FILE', 'action does not match its kind')
+      if (action.kind !== r.kind)
+        throw new TxFileError('ERR_TX_FILE', 'action does not match its kind')
       return action
     }
   }

@@ -4,6 +4,7 @@ import { toHex } from '../../../shared/encoding'
 import type { Alerts, KpiDto, KpiPoint, KpiRange, KpiReport } from '../../../shared/ipc/contract'
 import type { Block } from '../chain/block'
 import type { Chain, CommittedBlock } from '../chain/chain'
+import { committedBridge } from '../bridge/bridgeState'
 import type { Clock } from '../clock'
 import type { Logger } from '../logger'
 import type { ChainStore } from '../storage/store'
@@ -196,6 +197,12 @@ export class Monitor {
 
   // ---- KPIs and alerts -----------------------------------------------------------------------
 
+  /** Each connected cluster's Ψ series, as this chain's light clients verified them. */
+  private remotePsis(): bigint[][] {
+    const table = committedBridge(this.o.chain.state)
+    return table.connectedClusters().map((cluster) => table.connection(cluster)!.psis)
+  }
+
   private kpis(): Pick<KpiReport, 'coherenceScore' | 'entropyRate' | 'hInternal' | 'caf'> {
     const psis = this.samples.map(psi)
     const pool =
@@ -204,8 +211,8 @@ export class Monitor {
         : caf(null, null, 0)
     return {
       coherenceScore: dto(coherenceScore(psis), TARGETS.coherenceScore, 'atLeast'),
-      // Connected clusters add their own Ψ series here once the bridge exists.
-      entropyRate: dto(entropyRate([psis]), TARGETS.entropyRate, 'atMost'),
+      // Every system counts (DESIGN.md 3): this cluster, and each connected one from its headers.
+      entropyRate: dto(entropyRate([psis, ...this.remotePsis()]), TARGETS.entropyRate, 'atMost'),
       hInternal: dto(hInternal(this.samples, this.selfHex), TARGETS.hInternal, 'atLeast'),
       caf: dto(pool, TARGETS.caf, 'atLeast'),
     }

@@ -37,6 +37,7 @@ import {
   type Commit,
 } from '../chain/block'
 import type { Member } from '../chain/validators'
+import { decodeTransfer, encodeTransfer, type TransferRecord } from '../bridge/transferLog'
 import { HASH_LENGTH, PUBLIC_KEY_LENGTH } from '../crypto'
 
 export type StoreErrorCode = 'ERR_DATA_DIR_LOCKED' | 'ERR_STORE_OPEN' | 'ERR_STORE_CORRUPT'
@@ -66,6 +67,8 @@ const PREFIX = {
   bridge: 0x0d,
   /** The bridge messages each block emitted (the leaves of its packet root), for relayers. */
   bridgeMessages: 0x0e,
+  /** The cross-cluster transfers this chain sent or received (bridge/transferLog.ts). */
+  bridgeTransfer: 0x0f,
 } as const
 
 const MessagesCodec = array(bytes(MAX_TX_BYTES), MAX_TXS_PER_BLOCK * 2)
@@ -137,6 +140,8 @@ export interface BlockWrite {
   readonly bridge: readonly [string, Uint8Array | null][]
   /** The bridge messages the block emitted, in packet-root order. */
   readonly bridgeMessages: readonly Uint8Array[]
+  /** Transfer records the block created or completed, by key. */
+  readonly transfers: readonly [string, TransferRecord][]
   /** Per transaction, in block order: hash, the accounts whose history shows it, its failure. */
   readonly txs: readonly {
     hash: Uint8Array
@@ -264,6 +269,18 @@ export class ChainStore {
     return raw ? decode(MessagesCodec, raw) : []
   }
 
+  async transfer(keyHex: string): Promise<TransferRecord | undefined> {
+    const raw = await this.getRaw(key(PREFIX.bridgeTransfer, fromHex(keyHex)))
+    return raw && decodeTransfer(raw)
+  }
+
+  /** Every transfer record in key order (direction, cluster, sequence). */
+  async transfers(): Promise<TransferRecord[]> {
+    const out: TransferRecord[] = []
+    for await (const [, v] of this.prefixed(PREFIX.bridgeTransfer)) out.push(decodeTransfer(v))
+    return out
+  }
+
   /** Every validator set after the genesis one, by the height it starts at, oldest first. */
   async validatorSets(): Promise<StoredValidatorSet[]> {
     const out: StoredValidatorSet[] = []
@@ -319,8 +336,14 @@ export class ChainStore {
       if (row) batch.put(k, row)
       else batch.del(k)
     }
+    for (const [keyHex, record] of write.transfers) {
+      batch.put(key(PREFIX.bridgeTransfer, fromHex(keyHex)), encodeTransfer(record))
+    }
     if (write.bridgeMessages.length > 0) {
-      batch.put(heightKey(PREFIX.bridgeMessages, height), encode(MessagesCodec, [...write.bridgeMessages]))
+      batch.put(
+        heightKey(PREFIX.bridgeMessages, height),
+        encode(MessagesCodec, [...write.bridgeMessages]),
+      )
     }
     batch.put(META_POOL, encodePool(write.pool))
     batch.put(

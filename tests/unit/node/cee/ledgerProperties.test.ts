@@ -135,6 +135,7 @@ function run(weights: readonly bigint[], steps: { user: number; action: Action }
       params: { minFee: FEE, ...STAKING },
       feeRecipient: proposer.address,
       height,
+      clusterId: 'ledger-properties',
     }
     const view = state.view()
     const before = view.pool
@@ -208,6 +209,7 @@ describe('the CEE ledger under random sequences', () => {
             params: { minFee: 0n, ...DEFAULT_STAKING_PARAMS },
             feeRecipient: proposer.address,
             height: 0,
+            clusterId: 'ledger-properties',
           }
           const swap = (tokenIn: number, tokenOut: number, amt: bigint, nonce: number): void => {
             const view = state.view()

@@ -44,6 +44,7 @@ const ctx: TxContext = {
   params: { minFee: FEE, ...DEFAULT_STAKING_PARAMS },
   feeRecipient: proposer.address,
   height: 1,
+  clusterId: CLUSTER,
 }
 
 function transfer(fields: Partial<{ token: number; amount: bigint; nonce: number; fee: bigint }>) {
@@ -62,7 +63,7 @@ function check(tx: SignedTx): { code: string | null; state: LedgerState; changed
   const state = freshState()
   const view = state.view()
   try {
-    executeTxOrThrow(view, tx, { ...ctx, clusterId: CLUSTER }, false)
+    executeTxOrThrow(view, tx, ctx, false)
     return { code: null, state, changed: view.changedEntries().length }
   } catch (err) {
     return { code: (err as { code: string }).code, state, changed: view.changedEntries().length }
