@@ -2,6 +2,7 @@ import { CodedError } from '../shared/errors'
 import { helpCommand, startCommand, statusCommand, USAGE } from './cli/commands'
 import { poolCommand } from './cli/exchangeCommands'
 import { keysCommand } from './cli/keysCommands'
+import { bridgeCommand } from './cli/bridgeCommands'
 import { localnetCommand } from './cli/localnetCommand'
 import { networkCommand } from './cli/networkCommands'
 import { stakingCommand } from './cli/stakingCommands'
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
   pool: poolCommand,
   staking: stakingCommand,
   network: networkCommand,
+  bridge: bridgeCommand,
   localnet: localnetCommand,
   help: helpCommand,
   '--help': helpCommand,

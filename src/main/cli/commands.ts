@@ -79,10 +79,22 @@ Commands:
                a network file: genesis with every requester a validator, and seed addresses
            show [--data-dir DIR] [--json]
                peers, sync progress and consensus state of the node running on DIR
+  bridge   Connected clusters, through the node running on DIR
+           show [--data-dir DIR] [--json]
+               connections (verified height, KPIs, governor allowance, queues) and transfers
+           connect --network FILE [--relay-url ws://HOST:PORT …] [--flow-cap DECIMAL]
+                   [--flow-window BLOCKS] [--account N] [--password-file F] [--data-dir DIR]
+               this validator owner's approval of a connection to that network's cluster; it
+               opens once owners of more than 2/3 of the stake approved; with --relay-url the
+               node also relays that cluster from those bridge endpoints
+           send --cluster ID --to ADDRESS --token TOKEN --amount DECIMAL
+                [--timeout-blocks N (default 1000)] [--account N] [--password-file F]
+               send tokens to an address on a connected cluster (refunded if not received in time)
   localnet Run a whole network on this machine, one process per validator, until Ctrl-C
-           --dir DIR [--validators N (default 4)] [--base-port P (default 26700)]
-           [--block-time-ms N]
-               creates DIR on first use (wallets, network file) and prints each UI address
+           --dir DIR [--validators N (default 4)] [--clusters 1|2] [--base-port P (default 26700)]
+           [--block-time-ms N] [--flow-cap DECIMAL] [--flow-window BLOCKS]
+               creates DIR on first use (wallets, network file) and prints each UI address;
+               with --clusters 2, two clusters joined by a bridge (DIR/cluster0, DIR/cluster1)
   help     Show this text`
 
 /** The built UI, next to the built CLI (out/renderer beside out/main). */

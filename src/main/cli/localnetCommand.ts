@@ -14,7 +14,11 @@ import {
   DEFAULT_NETWORK_STAKE,
   networkFileJson,
 } from '../node/p2p/networkFile'
-import { intFlag, parseCommand, requiredFlag, withDataDirLock } from './common'
+import { setBridgeListen, setBridgeRemote } from '../host/bridgeSetup'
+import { parseNetworkFile } from '../node/p2p/networkFile'
+import { approveConnection, DEFAULT_FLOW_CAP, DEFAULT_FLOW_WINDOW } from './bridgeCommands'
+import { intFlag, parseCommand, readJsonFile, requiredFlag, withDataDirLock } from './common'
+import { DEFAULT_FEE, units, withNode } from './exchangeCommands'
 import { joinRequestOf } from './networkCommands'
 
 const UI_URL_LINE = /Open the UI: (\S+)/
@@ -27,12 +31,31 @@ export interface LocalnetMember {
   readonly dataDir: string
   readonly passwordFile: string
   readonly p2pPort: number
+  /** Where it serves its chain to the other cluster's relayers (two clusters only). */
+  readonly bridgePort: number | null
 }
 
-/** What `coherence localnet` writes to DIR/localnet.json for scripts and tests. */
-export interface LocalnetManifest {
+type RunningMember = LocalnetMember & { pid: number | null; uiUrl: string | null }
+
+/** One cluster of a local network: its network file and members. */
+export interface LocalnetCluster {
   readonly network: string
-  readonly members: readonly (LocalnetMember & { pid: number | null; uiUrl: string | null })[]
+  readonly members: readonly RunningMember[]
+}
+
+/**
+ * What `coherence localnet` writes to DIR/localnet.json for scripts and tests: the first
+ * cluster's network and members, and with two clusters, each of them.
+ */
+export interface LocalnetManifest extends LocalnetCluster {
+  readonly clusters: readonly LocalnetCluster[]
+}
+
+/** A cluster of the local network before it runs. */
+interface ClusterPlan {
+  readonly dir: string
+  readonly networkFile: string
+  readonly members: readonly LocalnetMember[]
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -42,16 +65,19 @@ async function exists(path: string): Promise<boolean> {
   )
 }
 
-function membersOf(dir: string, count: number, basePort: number): LocalnetMember[] {
-  return Array.from({ length: count }, (_, i) => {
+/** Ports of cluster c: peers from basePort + 100·c, bridge endpoints 50 above. */
+function planCluster(dir: string, count: number, basePort: number, bridged: boolean): ClusterPlan {
+  const members = Array.from({ length: count }, (_, i) => {
     const dataDir = join(dir, `node${i}`)
     return {
       name: `node${i}`,
       dataDir,
       passwordFile: join(dataDir, 'password'),
       p2pPort: basePort + i,
+      bridgePort: bridged ? basePort + 50 + i : null,
     }
   })
+  return { dir, networkFile: join(dir, 'network.json'), members }
 }
 
 /**
@@ -90,6 +116,52 @@ async function createLocalnet(dir: string, members: readonly LocalnetMember[]): 
     join(dir, 'network.json'),
     new TextEncoder().encode(JSON.stringify(networkFileJson(network), null, 2) + '\n'),
   )
+}
+
+/**
+ * Joins two new clusters by a bridge: every member serves its chain on its bridge port, and the
+ * first member of each cluster relays the other one from all of that cluster's endpoints.
+ */
+async function planBridge(clusters: readonly ClusterPlan[]): Promise<void> {
+  for (const [c, cluster] of clusters.entries()) {
+    const other = clusters[1 - c]!
+    const remote = parseNetworkFile(await readJsonFile(other.networkFile)).genesis.clusterId
+    const urls = other.members.map((m) => `ws://127.0.0.1:${m.bridgePort}`)
+    for (const [i, m] of cluster.members.entries()) {
+      const layout = dataDirLayout(m.dataDir)
+      await setBridgeListen(layout, { host: '127.0.0.1', port: m.bridgePort! })
+      if (i === 0) await setBridgeRemote(layout, remote, urls)
+    }
+  }
+}
+
+/** Every member of each cluster approves the connection to the other (first start only). */
+async function approveConnections(
+  clusters: readonly ClusterPlan[],
+  flowCap: string,
+  flowWindow: number,
+): Promise<void> {
+  for (const [c, cluster] of clusters.entries()) {
+    const other = clusters[1 - c]!
+    for (const m of cluster.members) {
+      await withNode(m.dataDir, async (client) => {
+        try {
+          await approveConnection(client, {
+            networkFile: other.networkFile,
+            urls: [],
+            flowCap,
+            flowWindow,
+            index: 0,
+            fee: units(DEFAULT_FEE, '--fee'),
+            passwordFile: m.passwordFile,
+          })
+        } catch (err) {
+          // The approvals before this one already opened it.
+          if ((err as { code?: string }).code !== 'ERR_BRIDGE_ALREADY_CONNECTED') throw err
+        }
+      })
+    }
+  }
 }
 
 /** Starts one member as a `coherence start` process; resolves with its UI address. */
@@ -145,58 +217,102 @@ function startMember(
 export async function localnetCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
     validators: { type: 'string' },
+    clusters: { type: 'string' },
     dir: { type: 'string' },
     'base-port': { type: 'string' },
     'block-time-ms': { type: 'string' },
+    'flow-cap': { type: 'string' },
+    'flow-window': { type: 'string' },
   })
   const dir = resolve(requiredFlag(values.dir, '--dir'))
   const count = intFlag(values.validators, '--validators', 4, 1, 64)
+  const clusterCount = intFlag(values.clusters, '--clusters', 1, 1, 2)
   const basePort = intFlag(values['base-port'], '--base-port', 26700, 1024, 65000)
   const blockTimeMs = intFlag(values['block-time-ms'], '--block-time-ms', 1000, 10, 600_000)
-  const members = membersOf(dir, count, basePort)
-  const networkFile = join(dir, 'network.json')
+  const flowCap = units(values['flow-cap'] ?? DEFAULT_FLOW_CAP, '--flow-cap')
+  const flowWindow = intFlag(
+    values['flow-window'],
+    '--flow-window',
+    DEFAULT_FLOW_WINDOW,
+    1,
+    100_000,
+  )
+  const bridged = clusterCount === 2
+  const plans = Array.from({ length: clusterCount }, (_, c) =>
+    planCluster(bridged ? join(dir, `cluster${c}`) : dir, count, basePort + 100 * c, bridged),
+  )
   await ensurePrivateDir(dir)
-  if (await exists(networkFile)) {
-    console.log(`Restarting the local network in ${dir}`)
+  const fresh = !(await exists(plans[0]!.networkFile))
+  if (fresh) {
+    console.log(
+      `Creating ${clusterCount === 1 ? 'a local network' : 'two local clusters'} of ${count} validators in ${dir}`,
+    )
+    for (const plan of plans) {
+      await ensurePrivateDir(plan.dir)
+      await createLocalnet(plan.dir, plan.members)
+    }
+    if (bridged) await planBridge(plans)
   } else {
-    console.log(`Creating a local network of ${count} validators in ${dir}`)
-    await createLocalnet(dir, members)
+    console.log(`Restarting the local network in ${dir}`)
   }
   const cli = process.argv[1]!
-  const running = await Promise.allSettled(
-    members.map((m) => startMember(cli, m, networkFile, blockTimeMs)),
+  let stopping = false
+  const started = await Promise.all(
+    plans.map((plan) => startCluster(cli, plan, blockTimeMs, () => stopping)),
   )
-  const manifest: LocalnetManifest = {
-    network: networkFile,
-    members: members.map((m, i) => {
-      const r = running[i]!
-      return r.status === 'fulfilled'
-        ? { ...m, pid: r.value.child.pid ?? null, uiUrl: r.value.uiUrl }
-        : { ...m, pid: null, uiUrl: null }
-    }),
-  }
+  const clusters = started.map((s) => s.cluster)
+  const manifest: LocalnetManifest = { ...clusters[0]!, clusters }
   await writeFileAtomic(
     join(dir, 'localnet.json'),
     new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n'),
   )
+  const children = started.flatMap((s) => s.children)
+  if (fresh && bridged) {
+    await approveConnections(plans, flowCap, flowWindow)
+    console.log('Both clusters approved the bridge: it opens with their next blocks.')
+  }
+  console.log('Ctrl-C stops all.')
+  await untilStopped(children, () => {
+    stopping = true
+  })
+  return 0
+}
+
+/** Starts every member of a cluster; reports each one's address or why it failed. */
+async function startCluster(
+  cli: string,
+  plan: ClusterPlan,
+  blockTimeMs: number,
+  isStopping: () => boolean,
+): Promise<{ cluster: LocalnetCluster; children: ChildProcess[] }> {
+  const running = await Promise.allSettled(
+    plan.members.map((m) => startMember(cli, m, plan.networkFile, blockTimeMs)),
+  )
   const children: ChildProcess[] = []
-  let stopping = false
-  running.forEach((r, i) => {
-    const m = members[i]!
+  const members = plan.members.map((m, i): RunningMember => {
+    const r = running[i]!
     if (r.status === 'rejected') {
       console.log(`${m.name}: failed to start: ${(r.reason as Error).message}`)
-      return
+      return { ...m, pid: null, uiUrl: null }
     }
     children.push(r.value.child)
-    console.log(`${m.name}: ${r.value.uiUrl} (pid ${r.value.child.pid}, peers on ${m.p2pPort})`)
+    const bridge = m.bridgePort === null ? '' : `, bridge on ${m.bridgePort}`
+    console.log(
+      `${m.name}: ${r.value.uiUrl} (pid ${r.value.child.pid}, peers on ${m.p2pPort}${bridge})`,
+    )
     r.value.child.once('exit', (code, signal) => {
-      if (!stopping) console.log(`${m.name} exited (${code ?? signal})`)
+      if (!isStopping()) console.log(`${m.name} exited (${code ?? signal})`)
     })
+    return { ...m, pid: r.value.child.pid ?? null, uiUrl: r.value.uiUrl }
   })
-  console.log('Ctrl-C stops all.')
-  await new Promise<void>((done) => {
+  return { cluster: { network: plan.networkFile, members }, children }
+}
+
+/** Waits for Ctrl-C (or SIGTERM), then stops every child and waits for them. */
+function untilStopped(children: readonly ChildProcess[], onStop: () => void): Promise<void> {
+  return new Promise<void>((done) => {
     const stop = (): void => {
-      stopping = true
+      onStop()
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)
       const alive = children.filter((c) => c.exitCode === null && c.signalCode === null)
@@ -210,5 +326,4 @@ export async function localnetCommand(argv: string[]): Promise<number> {
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
-  return 0
 }

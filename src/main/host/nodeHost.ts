@@ -448,14 +448,14 @@ export class NodeHost {
 
   /**
    * The approval of a connection to the cluster of network file `file` (signed later with
-   * `submit`), and from now on relaying that cluster from its bridge endpoints `urls`.
+   * `submit`); with bridge endpoints `urls`, this node relays that cluster from now on.
    */
   async prepareConnect(
     file: string,
     urls: readonly string[],
     flowCap: bigint,
     flowWindow: number,
-  ): Promise<{ action: ActionReview }> {
+  ): Promise<{ cluster: string; action: ActionReview }> {
     const node = this.requireNode()
     const remote = parseNetworkFile(parseJsonText(file, 'the network file'))
     const terms = connectTerms(remote.genesis, flowCap, flowWindow)
@@ -467,9 +467,11 @@ export class NodeHost {
         throw new HostError('ERR_BAD_URL', `not a ws:// or wss:// address: ${url}`)
       }
     }
-    await setBridgeRemote(this.layout, terms.clusterId, urls)
-    await this.startBridge(node, this.requireWallet())
-    return { action: reviewAction({ kind: 'bridgeConnect', ...terms }) }
+    if (urls.length > 0) {
+      await setBridgeRemote(this.layout, terms.clusterId, urls)
+      await this.startBridge(node, this.requireWallet())
+    }
+    return { cluster: terms.clusterId, action: reviewAction({ kind: 'bridgeConnect', ...terms }) }
   }
 
   /** The network of this data directory (also before the node first starts), or null. */

@@ -675,20 +675,20 @@ export const CHANNELS = {
   /** Connected clusters, the governor, the queues and the transfers. */
   'bridge.info': { request: Empty, response: BridgeInfoSchema },
   /**
-   * The approval of a connection to the cluster of a network file, for `wallet.submit`; this node
-   * also relays that cluster from `urls` (its nodes' bridge endpoints) from now on.
+   * The approval of a connection to the cluster of a network file, for `wallet.submit`; with
+   * `urls` (bridge endpoints of that cluster's nodes) this node also relays it from now on.
    */
   'bridge.prepareConnect': {
     request: z
       .object({
         file: NetworkFileText,
-        urls: z.array(z.string().max(300)).min(1).max(16),
+        urls: z.array(z.string().max(300)).max(16),
         /** Cap per token per window, in base units. */
         flowCap: AmountSchema,
         flowWindow: z.number().int().min(1).max(100_000),
       })
       .strict(),
-    response: z.object({ action: ActionReviewSchema }),
+    response: z.object({ cluster: z.string(), action: ActionReviewSchema }),
   },
   /** An account's transactions, newest first: pending ones, then committed or failed ones. */
   'wallet.history': {

@@ -8,7 +8,8 @@ import type { ValidatorSet } from '../../../src/main/node/chain/validators'
 import type { Clock } from '../../../src/main/node/clock'
 import { DEVNET_POOL_WEIGHTS } from '../../../src/main/node/devnet'
 import {
-  BridgeTable,
+  committedBridge,
+  type BridgeTable,
   type ConnectTerms,
   type Connection,
 } from '../../../src/main/node/bridge/bridgeState'
@@ -20,7 +21,6 @@ import {
 } from '../../../src/main/node/bridge/packet'
 import type { Account } from '../../../src/main/node/ledger/account'
 import type { LedgerState } from '../../../src/main/node/ledger/state'
-import { TableView } from '../../../src/main/node/ledger/table'
 import { txHash, type Action, type SignedTx } from '../../../src/main/node/ledger/tx'
 import { silentLogger } from '../../../src/main/node/logger'
 import { Mempool } from '../../../src/main/node/mempool/mempool'
@@ -158,7 +158,7 @@ export class TestCluster {
 
   /** The committed bridge rows of this cluster. */
   table(): BridgeTable {
-    return new BridgeTable(new TableView(this.chain.state.bridge))
+    return committedBridge(this.chain.state)
   }
 
   /** Queues `action` from `signer` for the next block, with the next free nonce. */

@@ -59,19 +59,12 @@ function serve(connection: PeerConnection, chain: Chain, logger: Logger): void {
 
 async function answer(chain: Chain, request: RelayRequest): Promise<RelayResponse> {
   const { cluster, from, max } = request
+  // Headers are public: they are served whether or not this chain connected back.
   const connection = committedBridge(chain.state).connection(cluster)
-  if (!connection) {
-    return {
-      kind: 'refused',
-      code: 'ERR_BRIDGE_NOT_CONNECTED',
-      message: `${chain.clusterId} has no connection to ${cluster}`,
-    }
-  }
   return {
-    kind: 'bundles',
     bundles: await readBundles(chain, cluster, from, max),
     tip: chain.height,
-    nextRecvSeq: connection.nextRecvSeq,
-    trustedHeight: connection.client.trustedHeight,
+    nextRecvSeq: connection?.nextRecvSeq ?? null,
+    trustedHeight: connection?.client.trustedHeight ?? null,
   }
 }

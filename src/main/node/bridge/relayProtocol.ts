@@ -51,20 +51,17 @@ export const RelayRequestCodec = taggedUnion({
 })
 export type RelayRequest = Infer<typeof RelayRequestCodec>
 
-export const RelayResponseCodec = taggedUnion({
-  bundles: struct({
-    bundles: array(BundleCodec, MAX_BUNDLES),
-    /** The serving node's latest height. */
-    tip: uint,
-    /**
-     * What the serving cluster has taken from the asking one, as that node's committed state
-     * says: the next packet sequence it expects. Shown to people, never trusted by the chain.
-     */
-    nextRecvSeq: optional(uint),
-    /** The asking cluster's latest height the serving cluster's light client verified. */
-    trustedHeight: optional(uint),
-  }),
-  refused: struct({ code: str(64), message: str(256) }),
+export const RelayResponseCodec = struct({
+  bundles: array(BundleCodec, MAX_BUNDLES),
+  /** The serving node's latest height. */
+  tip: uint,
+  /**
+   * What the serving cluster has taken from the asking one, as that node's committed state says
+   * (null without a connection back): the next packet sequence it expects, and the asking
+   * cluster's latest height its light client verified. Shown to people, never trusted by a chain.
+   */
+  nextRecvSeq: optional(uint),
+  trustedHeight: optional(uint),
 })
 export type RelayResponse = Infer<typeof RelayResponseCodec>
 

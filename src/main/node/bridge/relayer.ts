@@ -102,10 +102,6 @@ export class ClusterRelay {
     if (this.host.pendingCount() >= MAX_PENDING) return
     const response = await this.ask(this.submittedThrough + 1)
     if (!response) return
-    if (response.kind === 'refused') {
-      this.logger.warn('relay refused', { cluster: this.cluster, code: response.code })
-      return
-    }
     this.view = {
       ...this.view,
       remoteTip: response.tip,

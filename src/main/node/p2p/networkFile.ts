@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { encodeAddress, isAddress } from '../../../shared/address'
 import { CodedError } from '../../../shared/errors'
-import { toHex } from '../../../shared/encoding'
+import { fromHex, toHex } from '../../../shared/encoding'
 import { ONE_TOKEN } from '../../../shared/tokens'
 import { addressOf } from '../crypto'
 import { genesisToFile, parseGenesis, type Genesis } from '../chain/genesis'
@@ -129,6 +129,8 @@ export interface NetworkTerms {
 }
 
 export const DEFAULT_NETWORK_STAKE = 1_000n * ONE_TOKEN
+/** FLX each validator's identity account starts with, for the fees of its relay transactions. */
+export const RELAYER_FLX = 10_000n * ONE_TOKEN
 export const DEFAULT_NETWORK_BALANCE = 1_000_000n * ONE_TOKEN
 
 /**
@@ -153,10 +155,14 @@ export function assembleNetwork(requests: readonly JoinRequest[], terms: Network
       power: terms.stake.toString(),
       owner: r.account,
     })),
-    accounts: requests.map((r) => ({
-      address: r.account,
-      balances: amounts(terms.balance, terms.balance, terms.balance),
-    })),
+    accounts: requests.flatMap((r) => [
+      { address: r.account, balances: amounts(terms.balance, terms.balance, terms.balance) },
+      // The identity key signs the node's bridge relay transactions: it needs FLX for their fees.
+      {
+        address: encodeAddress(addressOf(fromHex(r.identityPublicKey))),
+        balances: amounts(0n, 0n, RELAYER_FLX),
+      },
+    ]),
   }
   let genesis: Genesis
   try {
