@@ -31,6 +31,10 @@ export async function runLocalnet(options: {
   blockTimeMs: number
   /** Random in 30000-40000 when absent. */
   basePort?: number
+  /** Two: two clusters joined by a bridge (`--clusters 2`), with these governor terms. */
+  clusters?: 1 | 2
+  flowCap?: string
+  flowWindow?: number
 }): Promise<LocalnetProcess> {
   if (!existsSync(BUILT_CLI)) {
     throw new Error(`${BUILT_CLI} is missing: run \`npm run build\` first`)
@@ -49,6 +53,10 @@ export async function runLocalnet(options: {
       String(options.basePort ?? 30_000 + Math.floor(Math.random() * 10_000)),
       '--block-time-ms',
       String(options.blockTimeMs),
+      '--clusters',
+      String(options.clusters ?? 1),
+      ...(options.flowCap === undefined ? [] : ['--flow-cap', options.flowCap]),
+      ...(options.flowWindow === undefined ? [] : ['--flow-window', String(options.flowWindow)]),
     ],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   )
@@ -67,7 +75,7 @@ export async function runLocalnet(options: {
       child.kill('SIGINT')
       const timer = setTimeout(() => {
         // The command did not stop its nodes in time: end them and it by their ids.
-        for (const m of manifest?.members ?? []) if (m.pid !== null) killQuietly(m.pid)
+        for (const m of allMembers(manifest)) if (m.pid !== null) killQuietly(m.pid)
         child.kill('SIGKILL')
       }, STOP_GRACE_MS)
       await exited
@@ -82,7 +90,7 @@ export async function runLocalnet(options: {
         if (!running()) throw new Error(`coherence localnet exited early:\n${output}`)
         const m = await readManifest(join(dir, 'localnet.json'))
         if (m === undefined) return undefined
-        const failed = m.members.filter((x) => x.pid === null)
+        const failed = allMembers(m).filter((x) => x.pid === null)
         if (failed.length > 0) throw new Error(await startFailure(failed, output))
         return m
       },
@@ -108,6 +116,10 @@ async function startFailure(
     }),
   )
   return [`coherence localnet could not start every node:`, output, ...logs].join('\n')
+}
+
+function allMembers(manifest: LocalnetManifest | undefined): LocalnetManifest['members'][number][] {
+  return (manifest?.clusters ?? []).flatMap((c) => [...c.members])
 }
 
 async function readManifest(file: string): Promise<LocalnetManifest | undefined> {
@@ -159,13 +171,60 @@ export async function startLocalnet(options: {
   blockTimeMs: number
 }): Promise<Localnet> {
   const { dir, manifest, stop } = await runLocalnet(options)
-  const restarted = new Map<number, CliNode>()
-
-  const pidOf = (i: number): number | null => manifest.members[i]!.pid
-  const localnet: Localnet = {
+  const cluster = clusterOf(manifest.clusters[0]!, options.blockTimeMs)
+  return {
+    ...cluster,
     dir,
     manifest,
-    uiUrls: manifest.members.map((m) => m.uiUrl ?? ''),
+    async stop() {
+      await cluster.stopRestarted()
+      await stop()
+    },
+  }
+}
+
+/** One cluster of a running localnet: its members, to kill, restart and call. */
+export type LocalnetCluster = Omit<Localnet, 'dir' | 'manifest' | 'stop'> & {
+  readonly network: string
+  /** Stops the members this test restarted (the localnet command stops the others). */
+  stopRestarted(): Promise<void>
+}
+
+/** Two clusters joined by a bridge (`coherence localnet --clusters 2`). */
+export interface BridgedLocalnet {
+  readonly dir: string
+  readonly clusters: readonly [LocalnetCluster, LocalnetCluster]
+  stop(): Promise<void>
+}
+
+export async function startBridgedLocalnet(options: {
+  validators: number
+  blockTimeMs: number
+  flowCap?: string
+  flowWindow?: number
+}): Promise<BridgedLocalnet> {
+  const { dir, manifest, stop } = await runLocalnet({ ...options, clusters: 2 })
+  const [a, b] = manifest.clusters.map((c) => clusterOf(c, options.blockTimeMs))
+  return {
+    dir,
+    clusters: [a!, b!],
+    async stop() {
+      await a!.stopRestarted()
+      await b!.stopRestarted()
+      await stop()
+    },
+  }
+}
+
+function clusterOf(
+  cluster: LocalnetManifest['clusters'][number],
+  blockTimeMs: number,
+): LocalnetCluster {
+  const restarted = new Map<number, CliNode>()
+  const pidOf = (i: number): number | null => cluster.members[i]!.pid
+  const view: LocalnetCluster = {
+    network: cluster.network,
+    uiUrls: cluster.members.map((m) => m.uiUrl ?? ''),
     async kill(i) {
       const node = restarted.get(i)
       if (node) {
@@ -180,20 +239,20 @@ export async function startLocalnet(options: {
       await waitFor(() => (isAlive(pid) ? undefined : true), 10_000, `validator ${i} to die`)
     },
     async restart(i) {
-      const member = manifest.members[i]!
+      const member = cluster.members[i]!
       const password = (await readFile(member.passwordFile, 'utf8')).split('\n')[0]!
       restarted.set(
         i,
         await startCliNode({
           dataDir: member.dataDir,
           password,
-          blockTimeMs: options.blockTimeMs,
+          blockTimeMs,
           startTimeoutMs: 60_000,
         }),
       )
     },
     async call(i, channel, req) {
-      const { client, close } = await connectToNode(manifest.members[i]!.dataDir)
+      const { client, close } = await connectToNode(cluster.members[i]!.dataDir)
       try {
         return await client.call(channel, req)
       } finally {
@@ -202,20 +261,20 @@ export async function startLocalnet(options: {
     },
     async heights() {
       return Promise.all(
-        manifest.members.map((_, i) =>
-          localnet.call(i, 'node.status', {}).then(
+        cluster.members.map((_, i) =>
+          view.call(i, 'node.status', {}).then(
             (s) => s.height,
             () => null,
           ),
         ),
       )
     },
-    async stop() {
+    async stopRestarted() {
       for (const node of restarted.values()) await node.stop()
-      await stop()
+      restarted.clear()
     },
   }
-  return localnet
+  return view
 }
 
 function isAlive(pid: number): boolean {
