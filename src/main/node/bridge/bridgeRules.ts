@@ -122,7 +122,10 @@ function approveConnection(
     table.setProposal({ terms, approvals }, cluster, terms)
     return
   }
-  table.setProposal(null, cluster, terms)
+  // Approvals of any other terms for that cluster have nothing left to open.
+  for (const other of table.proposals()) {
+    if (other.terms.clusterId === cluster) table.setProposal(null, cluster, other.terms)
+  }
   table.setConnection(cluster, {
     client,
     flowCap: terms.flowCap,

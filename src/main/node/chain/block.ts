@@ -19,8 +19,15 @@ import { HASH_LENGTH, SIGNATURE_LENGTH, sha256 } from '../crypto'
 import { signBytes, SIGN_DOMAIN } from './domain'
 
 export const MAX_TXS_PER_BLOCK = 10_000
-/** Largest encoded signed transaction accepted anywhere. */
+/** Largest encoded signed transaction, except the two below. */
 export const MAX_TX_BYTES = 4096
+/**
+ * Largest relayed light-client update or connection approval: they carry commits and validator
+ * sets of the other cluster (about 170 bytes per validator), so this admits sets of ~380.
+ */
+export const MAX_RELAY_TX_BYTES = 64 * 1024
+/** A block's transactions stay well under the largest peer message, so proposals always travel. */
+export const MAX_BLOCK_TX_BYTES = 8 * 1024 * 1024
 export const MAX_VALIDATORS = 1_000
 export const MAX_CLUSTER_ID_BYTES = 64
 
@@ -71,7 +78,7 @@ export type Commit = Infer<typeof CommitCodec>
 
 export const BlockCodec = struct({
   header: HeaderCodec,
-  txs: array(bytes(MAX_TX_BYTES), MAX_TXS_PER_BLOCK),
+  txs: array(bytes(MAX_RELAY_TX_BYTES), MAX_TXS_PER_BLOCK),
   /** The commit of the previous block (null only at height 1). */
   lastCommit: optional(CommitCodec),
 })

@@ -15,6 +15,7 @@ import { poolValue } from '../cee/poolRules'
 import {
   blockHash,
   commitHash,
+  MAX_BLOCK_TX_BYTES,
   MAX_TXS_PER_BLOCK,
   type Block,
   type Commit,
@@ -240,12 +241,16 @@ export class Chain implements ConsensusApp {
     const txs: Uint8Array[] = []
     const txHashes: string[] = []
     const receipts: Receipt[] = []
+    let size = 0
     // Passes let a sender's later nonces follow its earlier ones whatever order they arrived in.
     let pending = this.mempool.pending()
     for (let pass = 0; pass < 4 && pending.length > 0 && txs.length < MAX_TXS_PER_BLOCK; pass++) {
       const retry: SignedTx[] = []
       for (const tx of pending) {
         if (txs.length >= MAX_TXS_PER_BLOCK) break
+        const encoded = encodeTx(tx)
+        // One that does not fit waits for the next block.
+        if (size + encoded.length > MAX_BLOCK_TX_BYTES) continue
         const hashHex = toHex(txHash(tx))
         const attempt = view.fork()
         let receipt: Receipt
@@ -257,7 +262,8 @@ export class Chain implements ConsensusApp {
           continue
         }
         view.merge(attempt)
-        txs.push(encodeTx(tx))
+        size += encoded.length
+        txs.push(encoded)
         txHashes.push(hashHex)
         receipts.push(receipt)
       }
@@ -333,6 +339,9 @@ export class Chain implements ConsensusApp {
       )
     }
     if (!bytesEqual(h.txRoot, merkleRoot(block.txs))) throw invalid('wrong transaction root')
+    if (block.txs.reduce((sum, tx) => sum + tx.length, 0) > MAX_BLOCK_TX_BYTES) {
+      throw invalid(`transactions over ${MAX_BLOCK_TX_BYTES} bytes`)
+    }
     const view = this.state.view()
     const ctx = this.txContext(h.proposer, height)
     const txHashes: string[] = []

@@ -16,9 +16,15 @@ import {
 } from '../../../shared/encoding'
 import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, ed25519Verify, sha256 } from '../crypto'
 import { signBytes, SIGN_DOMAIN } from '../chain/domain'
-import { CommitCodec, HeaderCodec, MAX_CLUSTER_ID_BYTES, MAX_TX_BYTES } from '../chain/block'
+import {
+  CommitCodec,
+  HeaderCodec,
+  MAX_CLUSTER_ID_BYTES,
+  MAX_RELAY_TX_BYTES,
+  MAX_TX_BYTES,
+} from '../chain/block'
 
-export { MAX_TX_BYTES }
+export { MAX_RELAY_TX_BYTES, MAX_TX_BYTES }
 import { ConnectTermsCodec } from '../bridge/bridgeState'
 import { MembersCodec } from '../bridge/lightClientState'
 import { BridgeMessageCodec, MessageProofCodec } from '../bridge/packet'
@@ -105,19 +111,27 @@ export function encodeTx(tx: SignedTx): Uint8Array {
   return encode(SignedTxCodec, tx)
 }
 
-/** Decodes a signed transaction, refusing oversized or non-canonical bytes with ERR_MALFORMED_TX. */
+/**
+ * Decodes a signed transaction, refusing oversized or non-canonical bytes with ERR_MALFORMED_TX.
+ * Only a light-client update or a connection approval may exceed MAX_TX_BYTES.
+ */
 export function decodeTx(bytes: Uint8Array): SignedTx {
-  if (bytes.length > MAX_TX_BYTES) {
-    throw new LedgerError(
-      'ERR_MALFORMED_TX',
-      `transaction of ${bytes.length} bytes > ${MAX_TX_BYTES}`,
-    )
-  }
+  if (bytes.length > MAX_RELAY_TX_BYTES) throw oversized(bytes.length, MAX_RELAY_TX_BYTES)
+  let tx: SignedTx
   try {
-    return decode(SignedTxCodec, bytes)
+    tx = decode(SignedTxCodec, bytes)
   } catch (err) {
     throw new LedgerError('ERR_MALFORMED_TX', `malformed transaction: ${(err as Error).message}`)
   }
+  const kind = tx.body.action.kind
+  if (bytes.length > MAX_TX_BYTES && kind !== 'bridgeUpdate' && kind !== 'bridgeConnect') {
+    throw oversized(bytes.length, MAX_TX_BYTES)
+  }
+  return tx
+}
+
+function oversized(length: number, limit: number): LedgerError {
+  return new LedgerError('ERR_MALFORMED_TX', `transaction of ${length} bytes > ${limit}`)
 }
 
 /** The id of a transaction: SHA-256 of its canonical signed encoding. */

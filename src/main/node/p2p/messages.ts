@@ -15,7 +15,7 @@ import {
 import { BlockCodec, CommitCodec } from '../chain/block'
 import { ConsensusMessageCodec } from '../consensus/messages'
 import { PUBLIC_KEY_LENGTH } from '../crypto'
-import { MAX_TX_BYTES } from '../ledger/tx'
+import { MAX_RELAY_TX_BYTES } from '../ledger/tx'
 
 /** Most transactions in one gossip message. */
 export const MAX_TX_BATCH = 1024
@@ -36,7 +36,7 @@ export type PeerAddress = Infer<typeof PeerAddressCodec>
 export const PeerMessageCodec = taggedUnion({
   consensus: struct({ message: ConsensusMessageCodec }),
   /** New mempool transactions, each a canonical signed transaction. */
-  txs: struct({ txs: array(bytes(MAX_TX_BYTES), MAX_TX_BATCH) }),
+  txs: struct({ txs: array(bytes(MAX_RELAY_TX_BYTES), MAX_TX_BATCH) }),
   /** The sender's latest committed height and where it listens ('' when it does not). */
   status: struct({ height: uint, listenUrl: str(MAX_URL_BYTES) }),
   getBlocks: struct({ from: uint, count: u32 }),
