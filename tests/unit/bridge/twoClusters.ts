@@ -13,7 +13,9 @@ import {
   type ConnectTerms,
   type Connection,
 } from '../../../src/main/node/bridge/bridgeState'
+import { readBundles } from '../../../src/main/node/bridge/bundles'
 import { trustRootOf } from '../../../src/main/node/bridge/lightClient'
+import { MAX_BUNDLES } from '../../../src/main/node/bridge/relayProtocol'
 import {
   BridgeMessageCodec,
   messageProof,
@@ -163,13 +165,21 @@ export class TestCluster {
 
   /** Queues `action` from `signer` for the next block, with the next free nonce. */
   submit(signer: TestSigner, action: Action): SignedTx {
-    const queued = this.queue
-      .pending()
-      .filter((tx) => toHex(tx.body.sender) === toHex(signer.publicKey()))
-    const nonce = this.account(signer.address).nonce + queued.length
+    const nonce = this.account(signer.address).nonce + this.pendingOf(signer)
     const tx = signedAction(this.clusterId, signer, { action, nonce, fee: FEE })
     this.queue.push(tx)
     return tx
+  }
+
+  /** How many of `signer`'s transactions wait for the next block. */
+  pendingOf(signer: TestSigner): number {
+    const key = toHex(signer.publicKey())
+    return this.queue.pending().filter((tx) => toHex(tx.body.sender) === key).length
+  }
+
+  /** Drops every queued transaction, as a crash of the node holding them would. */
+  dropQueued(): void {
+    this.queue.afterCommit([], this.chain.state, this.height)
   }
 
   /** Decides the next block with the queued transactions, every validator precommitting. */
@@ -228,25 +238,23 @@ export async function connect(local: TestCluster, terms: ConnectTerms): Promise<
   if (!local.connection(terms.clusterId)) throw new Error(`${local.clusterId} did not connect`)
 }
 
-/** The updates that bring `to`'s light client of `from` up to `from`'s latest block, in order. */
+/**
+ * The updates that bring `to`'s light client of `from` up to `from`'s latest block, in order, as
+ * the node's relay serves them (bridge/bundles.ts).
+ */
 export async function headerUpdates(from: TestCluster, to: TestCluster): Promise<BridgeUpdate[]> {
   const connection = to.connection(from.clusterId)
   if (!connection) throw new Error(`${to.clusterId} is not connected to ${from.clusterId}`)
   const updates: BridgeUpdate[] = []
-  for (let h = connection.client.trustedHeight + 1; h <= from.height; h++) {
-    const decided = await from.chain.decided(h)
-    if (!decided) throw new Error(`block ${h} of ${from.clusterId} is missing`)
-    const set = from.chain.validatorSet(h)
-    const next = from.chain.validatorSet(h + 1)
-    updates.push({
-      kind: 'bridgeUpdate',
-      header: decided.block.header,
-      commit: decided.commit,
-      lastCommit: decided.block.lastCommit,
-      nextValidators: next.sameMembers(set)
-        ? null
-        : next.validators.map((v) => ({ publicKey: v.publicKey, power: v.power })),
-    })
+  for (
+    let h = connection.client.trustedHeight + 1;
+    h <= from.height;
+    h = updates.length + connection.client.trustedHeight + 1
+  ) {
+    const bundles = await readBundles(from.chain, to.clusterId, h, MAX_BUNDLES)
+    for (const { header, commit, lastCommit, nextValidators } of bundles) {
+      updates.push({ kind: 'bridgeUpdate', header, commit, lastCommit, nextValidators })
+    }
   }
   return updates
 }

@@ -6,6 +6,7 @@ export const PAGES = [
   { id: 'wallet', title: 'Wallet' },
   { id: 'exchange', title: 'Exchange' },
   { id: 'liquidity', title: 'Liquidity' },
+  { id: 'bridge', title: 'Bridge' },
   { id: 'staking', title: 'Staking' },
   { id: 'keys', title: 'Keys' },
   { id: 'signing', title: 'Offline signing' },

@@ -11,14 +11,22 @@ export class SpendAction extends Action {
   password = $state('')
   hash = $state<string | null>(null)
 
-  /** Signs and submits `action` from the selected account; resolves to whether the node took it. */
-  async submit(account: AccountState, action: ActionReviewDto, fee: bigint): Promise<boolean> {
+  /**
+   * Signs and submits `action` from the selected account; resolves to whether the node took it.
+   * An action the node has to prepare first (a connection's approval) is given as a function.
+   */
+  async submit(
+    account: AccountState,
+    action: ActionReviewDto | (() => Promise<ActionReviewDto>),
+    fee: bigint,
+  ): Promise<boolean> {
     const password = this.password
     this.password = ''
     return this.run(async () => {
       // The result shown is always this submission's.
       this.hash = null
-      this.hash = await account.submit(action, fee, password)
+      const prepared = typeof action === 'function' ? await action() : action
+      this.hash = await account.submit(prepared, fee, password)
     })
   }
 }

@@ -1,0 +1,183 @@
+// The relay over real Noise sessions on loopback, between two clusters in this process: the
+// bridge endpoint of one chain, the relayer of the other, and what the chains make of it.
+import { randomBytes } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { TOKEN_ID, ONE_TOKEN } from '../../src/shared/tokens'
+import { startBridgeServer } from '../../src/main/node/bridge/bridgeServer'
+import { ACK_OUTCOME } from '../../src/main/node/bridge/packet'
+import { BRIDGE_PROLOGUE } from '../../src/main/node/bridge/relayProtocol'
+import { ClusterRelay } from '../../src/main/node/bridge/relayer'
+import type { Clock } from '../../src/main/node/clock'
+import { silentLogger } from '../../src/main/node/logger'
+import { dialPeer } from '../../src/main/node/transport/dialPeer'
+import { ed25519Identity } from '../../src/main/node/transport/noise/identity'
+import type { PeerServer } from '../../src/main/node/transport/peerServer'
+import { testSigner } from '../helpers/txs'
+import { tempDir, waitFor } from '../helpers/tempDir'
+import { connectedPair, type TestCluster } from '../unit/bridge/twoClusters'
+
+const FLX = TOKEN_ID.FLX
+const identity = () => ed25519Identity(randomBytes(32))
+
+/** Real timers, with a reading of "now" the test moves forward. */
+function steerableClock(): Clock & { advance(ms: number): void } {
+  let offset = 0
+  return {
+    now: () => Date.now() + offset,
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    advance: (ms) => {
+      offset += ms
+    },
+  }
+}
+
+describe('bridge relay over Noise sessions', () => {
+  const alice = testSigner()
+  const bob = testSigner()
+  const relayerA = testSigner()
+  const relayerB = testSigner()
+  let a: TestCluster
+  let b: TestCluster
+  let servers: PeerServer[]
+  let relays: ClusterRelay[]
+  let remove: () => Promise<void>
+  const clock = steerableClock()
+
+  /** A relayer on `to` of the chain `from` serves, through a bridge endpoint of `from`. */
+  async function relay(from: TestCluster, to: TestCluster, signer: typeof relayerA) {
+    const server = await startBridgeServer({
+      chain: from.chain,
+      identity: identity(),
+      host: '127.0.0.1',
+      port: 0,
+      logger: silentLogger,
+    })
+    servers.push(server)
+    const r = new ClusterRelay(
+      from.clusterId,
+      [server.url],
+      {
+        chain: to.chain,
+        submit: (action) => void to.submit(signer, action),
+        pendingCount: () => to.pendingOf(signer),
+      },
+      identity(),
+      clock,
+      silentLogger,
+    )
+    relays.push(r)
+    return r
+  }
+
+  beforeEach(async () => {
+    const dir = await tempDir('coherence-relay-')
+    remove = dir.remove
+    const cap = 1_000_000n * ONE_TOKEN
+    ;({ a, b } = await connectedPair(dir.path, {
+      accounts: [alice, bob, relayerA, relayerB],
+      flowCap: [cap, cap, cap],
+      flowWindow: 100,
+    }))
+    servers = []
+    relays = []
+  })
+
+  afterEach(async () => {
+    for (const r of relays) r.close()
+    for (const s of servers) await s.close()
+    await a.close()
+    await b.close()
+    await remove()
+  })
+
+  it('carries a transfer to the destination and its acknowledgement back', async () => {
+    const aToB = await relay(a, b, relayerB)
+    const bToA = await relay(b, a, relayerA)
+    const amount = 7n * ONE_TOKEN
+    const bobBefore = b.balance(bob.address, FLX)
+    const supplyBefore = a.supply[FLX] + b.supply[FLX]
+    a.submit(alice, {
+      kind: 'bridgeSend',
+      cluster: b.clusterId,
+      recipient: bob.address,
+      token: FLX,
+      amount,
+      timeoutHeight: 1_000,
+    })
+    await a.produce()
+    await aToB.tick()
+    expect(b.pendingOf(relayerB)).toBeGreaterThan(1) // headers, then the packet with its proof
+    await b.produce()
+    expect(b.balance(bob.address, FLX) - bobBefore).toBe(amount)
+    expect(aToB.status()).toMatchObject({ connected: true, remoteTip: a.height })
+
+    await bToA.tick()
+    await a.produce()
+    const [sent] = await a.chain.transfers()
+    expect(sent).toMatchObject({ outcome: ACK_OUTCOME.received, settledHeight: a.height })
+    expect(a.table().outbound(b.clusterId, 1)).toBeUndefined()
+    expect(a.supply[FLX] + b.supply[FLX]).toBe(supplyBefore)
+
+    // Nothing new to relay: a further round queues headers only, never the packet again.
+    await aToB.tick()
+    await b.produce()
+    expect(b.balance(bob.address, FLX) - bobBefore).toBe(amount)
+  })
+
+  it('sends again what a crash lost, once the chain made no progress for a while', async () => {
+    const aToB = await relay(a, b, relayerB)
+    await a.produce()
+    await a.produce()
+    await aToB.tick()
+    b.dropQueued() // the node holding the relay transactions crashed before a block
+    await b.produce()
+    expect(b.connection(a.clusterId)!.client.trustedHeight).toBe(0)
+    await aToB.tick() // too soon: it still waits for what it queued
+    expect(b.pendingOf(relayerB)).toBe(0)
+    clock.advance(20_000)
+    await aToB.tick()
+    await b.produce()
+    expect(b.connection(a.clusterId)!.client.trustedHeight).toBe(a.height)
+  })
+
+  it('closes a session that sends a request it cannot decode', async () => {
+    const server = await startBridgeServer({
+      chain: a.chain,
+      identity: identity(),
+      host: '127.0.0.1',
+      port: 0,
+      logger: silentLogger,
+    })
+    servers.push(server)
+    const session = await dialPeer(server.url, {
+      identity: identity(),
+      prologue: BRIDGE_PROLOGUE,
+      logger: silentLogger,
+    })
+    let closed = false
+    session.onClose(() => {
+      closed = true
+    })
+    session.send(Uint8Array.of(0xff, 1, 2, 3))
+    await waitFor(() => (closed ? true : undefined), 5_000, 'the session to close')
+  })
+
+  it('refuses a session from outside the bridge protocol (another prologue)', async () => {
+    const server = await startBridgeServer({
+      chain: a.chain,
+      identity: identity(),
+      host: '127.0.0.1',
+      port: 0,
+      logger: silentLogger,
+    })
+    servers.push(server)
+    await expect(
+      dialPeer(server.url, {
+        identity: identity(),
+        prologue: new TextEncoder().encode('a peer of some cluster'),
+        logger: silentLogger,
+      }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/^ERR_PEER_/) })
+  })
+})
