@@ -28,6 +28,7 @@ const healthy: AlertInputs = {
   peers: { connected: 3, minimum: 2 },
   blocksBehind: 0,
   divergedAt: null,
+  bridges: [{ cluster: 'steady', frozen: false, coherenceScore: ok(1, 0.97) }],
 }
 
 describe('alert conditions', () => {
@@ -48,6 +49,10 @@ describe('alert conditions', () => {
       peers: { connected: 1, minimum: 2 },
       blocksBehind: 6,
       divergedAt: 42,
+      bridges: [
+        { cluster: 'forked', frozen: true, coherenceScore: ok(1, 0.97) },
+        { cluster: 'shaky', frozen: false, coherenceScore: { ...ok(0.8, 0.97), met: false } },
+      ],
     }).map((c) => [c.id, c.severity])
     expect(ids).toEqual([
       ['kpi.coherenceScore', 'warning'],
@@ -56,6 +61,8 @@ describe('alert conditions', () => {
       ['validator.self.missing', 'warning'],
       ['peers.low', 'warning'],
       ['node.behind', 'warning'],
+      ['bridge.frozen:forked', 'critical'],
+      ['bridge.coherence:shaky', 'info'],
       ['state.diverged', 'critical'],
     ])
     const [score] = conditions({ ...healthy, coherenceScore: { ...ok(0.9, 0.97), met: false } })

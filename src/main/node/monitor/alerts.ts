@@ -20,6 +20,8 @@ export interface AlertInputs {
   readonly blocksBehind: number
   /** The height at which this node's state diverged from a committed block, if ever. */
   readonly divergedAt: number | null
+  /** Connected clusters: whether their light client froze, and their Coherence Score. */
+  readonly bridges: readonly { cluster: string; frozen: boolean; coherenceScore: KpiDto }[]
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)} %`
@@ -103,6 +105,31 @@ export function conditions(i: AlertInputs): Condition[] {
       detail: `The node is ${i.blocksBehind} blocks behind its peers.`,
       advice: 'It is syncing; if the gap does not shrink, check its peers and CPU.',
     })
+  }
+  for (const b of i.bridges) {
+    if (b.frozen) {
+      out.push({
+        id: `bridge.frozen:${b.cluster}`,
+        severity: 'critical',
+        title: `Bridge to ${b.cluster} frozen`,
+        detail: `Two conflicting headers of ${b.cluster}, both signed by more than 2/3 of its validators, were proven here: that cluster forked. Nothing more is accepted from it.`,
+        advice: `Tell ${b.cluster}'s validators; the connection stays frozen until it is replaced.`,
+      })
+    }
+    for (const k of kpiCondition(
+      `bridge.coherence:${b.cluster}`,
+      'Coherence Score',
+      b.coherenceScore,
+      pct,
+    )) {
+      out.push({
+        id: k.id,
+        severity: 'info',
+        title: `Connected cluster ${b.cluster} below target`,
+        detail: `${b.cluster}'s Coherence Score is ${k.value}, below ${k.target}: the bridge governor accepts less from it.`,
+        advice: 'Nothing to fix here: transfers from it queue and arrive as it recovers.',
+      })
+    }
   }
   if (i.divergedAt !== null) {
     out.push({

@@ -203,6 +203,19 @@ export class Monitor {
     return table.connectedClusters().map((cluster) => table.connection(cluster)!.psis)
   }
 
+  /** Each connected cluster's light client state and Coherence Score, for the alerts. */
+  private bridges(): AlertInputs['bridges'] {
+    const table = committedBridge(this.o.chain.state)
+    return table.connectedClusters().map((cluster) => {
+      const connection = table.connection(cluster)!
+      return {
+        cluster,
+        frozen: connection.client.frozen !== null,
+        coherenceScore: dto(coherenceScore(connection.psis), TARGETS.coherenceScore, 'atLeast'),
+      }
+    })
+  }
+
   private kpis(): Pick<KpiReport, 'coherenceScore' | 'entropyRate' | 'hInternal' | 'caf'> {
     const psis = this.samples.map(psi)
     const pool =
@@ -226,6 +239,7 @@ export class Monitor {
       peers: this.o.peers(),
       blocksBehind: Math.max(0, sync.target - sync.height),
       divergedAt: this.divergedAt,
+      bridges: this.bridges(),
     }
     const { raised, cleared } = this.book.update(this.o.clock.now(), conditions(inputs))
     for (const a of [...raised, ...cleared]) await this.o.history.addAlert(a)
