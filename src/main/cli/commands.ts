@@ -2,6 +2,8 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createJsonLogger } from '../node/logger'
 import { runHeadless } from '../headless/runHeadless'
+import { setBridgeListen } from '../host/bridgeSetup'
+import { dataDirLayout } from '../node/dataDir'
 import { dataDirOf, intFlag, parseCommand, readJsonFile, walletPassword } from './common'
 import { readSecret } from './prompt'
 import { connectToNode } from './rpcClient'
@@ -19,6 +21,8 @@ Commands:
            --p2p-port N          listen for peers on port N (default 26656; kept)
            --external-url URL    the ws://host:port other nodes dial (kept)
            --metrics-port N      serve Prometheus metrics at http://127.0.0.1:N/metrics
+           --bridge-port N       serve this chain to other clusters' relayers on port N (kept)
+           --bridge-host HOST    ... on HOST (default 0.0.0.0; kept)
   status   Ask the running node for its status and its KPIs
            --data-dir DIR        data directory of the running node (default ~/.coherence)
            --json                print one JSON object
@@ -113,8 +117,17 @@ export async function startCommand(argv: string[]): Promise<number> {
     'p2p-port': { type: 'string' },
     'external-url': { type: 'string' },
     'metrics-port': { type: 'string' },
+    'bridge-host': { type: 'string' },
+    'bridge-port': { type: 'string' },
   })
   const dataDir = dataDirOf(values).root
+  if (values['bridge-port'] !== undefined) {
+    // Kept in bridge.json, so later starts serve the bridge on the same address.
+    await setBridgeListen(dataDirLayout(dataDir), {
+      host: values['bridge-host'] ?? '0.0.0.0',
+      port: intFlag(values['bridge-port'], '--bridge-port', 0, 1, 65535),
+    })
+  }
   const listen = {
     ...(values['p2p-host'] === undefined ? {} : { host: values['p2p-host'] }),
     ...(values['p2p-port'] === undefined

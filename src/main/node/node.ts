@@ -437,6 +437,11 @@ export function summarize(block: Block): BlockSummary {
     proposer: encodeAddress(block.header.proposer),
     txCount: block.txs.length,
     stateHash: toHex(block.header.stateHash),
+    supply: {
+      CHR: block.header.supply[0]!.toString(),
+      PSY: block.header.supply[1]!.toString(),
+      FLX: block.header.supply[2]!.toString(),
+    },
   }
 }
 

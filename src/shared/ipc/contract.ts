@@ -38,6 +38,8 @@ export const BlockSummarySchema = z.object({
   proposer: AddressSchema,
   txCount: z.number().int().nonnegative(),
   stateHash: HashSchema,
+  /** Total supply of each token on this cluster after the block, as its header commits it. */
+  supply: BalancesSchema,
 })
 export type BlockSummary = z.infer<typeof BlockSummarySchema>
 

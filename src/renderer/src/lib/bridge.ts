@@ -128,7 +128,9 @@ export function transferSteps(t: BridgeTransfer): TransferStep[] {
 
 /** Whether nothing more will happen to the transfer. */
 export function isSettled(state: TransferState): boolean {
-  return state === 'acknowledged' || state === 'refunded' || state === 'credited' || state === 'refused'
+  return (
+    state === 'acknowledged' || state === 'refunded' || state === 'credited' || state === 'refused'
+  )
 }
 
 /** What a wallet account sent to another cluster, to find its transfer among the bridge's. */
