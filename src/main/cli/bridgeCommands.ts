@@ -6,7 +6,7 @@ import { isAddress } from '../../shared/address'
 import { formatAmount } from '../../shared/amount'
 import type { ActionReviewDto, BridgeInfo } from '../../shared/ipc/contract'
 import type { IpcClient } from '../../shared/ipc/client'
-import { TOKENS, type Token } from '../../shared/tokens'
+import { TOKENS } from '../../shared/tokens'
 import {
   accountIndex,
   dataDirOf,
@@ -15,7 +15,7 @@ import {
   requiredFlag,
   withSubcommands,
 } from './common'
-import { DEFAULT_FEE, print, submit, units, withNode } from './exchangeCommands'
+import { DEFAULT_FEE, print, submit, token, units, withNode } from './exchangeCommands'
 import { CliError } from './rpcClient'
 
 /** Blocks of the destination a transfer has to arrive in before it is refunded, by default. */
@@ -97,10 +97,7 @@ async function sendCommand(argv: string[]): Promise<number> {
   const cluster = requiredFlag(values.cluster, '--cluster')
   const to = requiredFlag(values.to, '--to')
   if (!isAddress(to)) throw new CliError('ERR_USAGE', '--to must be a coh1… address')
-  const token = requiredFlag(values.token, '--token').toUpperCase()
-  if (!(TOKENS as readonly string[]).includes(token)) {
-    throw new CliError('ERR_USAGE', `--token must be one of ${TOKENS.join(', ')}`)
-  }
+  const symbol = token(values.token, '--token')
   const amount = units(requiredFlag(values.amount, '--amount'), '--amount')
   const blocks = intFlag(
     values['timeout-blocks'],
@@ -118,7 +115,7 @@ async function sendCommand(argv: string[]): Promise<number> {
       kind: 'bridgeSend',
       cluster,
       to,
-      token: token as Token,
+      token: symbol,
       amount,
       // Counted from the destination's latest height this chain verified.
       timeoutHeight: connection.trustedHeight + blocks,

@@ -26,7 +26,7 @@ export function units(text: string, flag: string): string {
   return value.toString()
 }
 
-function token(text: string | undefined, flag: string): Token {
+export function token(text: string | undefined, flag: string): Token {
   const t = requiredFlag(text, flag).toUpperCase()
   if (!(TOKENS as readonly string[]).includes(t)) {
     throw new CliError('ERR_USAGE', `${flag} must be one of ${TOKENS.join(', ')}`)
