@@ -41,6 +41,19 @@ function fieldNames(schema: z.ZodType, path = ''): string[] {
   }
 }
 
+/** Polls `check` until it holds; the host makes a block every 50 ms. */
+async function until(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((done) => setTimeout(done, 50))
+  }
+}
+
 /** Forms in which a secret could appear inside a JSON payload. */
 function forms(secret: Uint8Array): string[] {
   return [
@@ -137,6 +150,48 @@ describe('no key material leaves main', () => {
     })
     // Refused (this node already runs a devnet), but the error must not leak either.
     await a.call('network.import', { file: network.file })
+    // That file is another cluster's: this devnet's only validator approves a bridge to it, which
+    // opens the connection with the next block.
+    const connect = await a.ok<{ action: unknown }>('bridge.prepareConnect', {
+      file: network.file,
+      urls: [],
+      flowCap: (1000n * ONE_TOKEN).toString(),
+      flowWindow: 100,
+    })
+    await a.call('bridge.prepareConnect', {
+      file: network.file,
+      urls: ['not a url'],
+      flowCap: '1',
+      flowWindow: 1,
+    })
+    await a.ok('wallet.submit', {
+      index: 0,
+      action: connect.action,
+      fee: (ONE_TOKEN / 1000n).toString(),
+      password: PASSWORD,
+    })
+    await until(async () => {
+      const info = await a.ok<{ connections: { cluster: string }[] }>('bridge.info', {})
+      return info.connections.some((c) => c.cluster === 'leak-test')
+    }, 'the bridge to leak-test to open')
+    // A transfer there (no relayer carries it, so it stays in escrow), listed by bridge.info.
+    await a.ok('wallet.submit', {
+      index: 0,
+      action: {
+        kind: 'bridgeSend',
+        cluster: 'leak-test',
+        to: added.address,
+        token: 'FLX',
+        amount: ONE_TOKEN.toString(),
+        timeoutHeight: 1000,
+      },
+      fee: (ONE_TOKEN / 1000n).toString(),
+      password: PASSWORD,
+    })
+    await until(async () => {
+      const info = await a.ok<{ transfers: unknown[] }>('bridge.info', {})
+      return info.transfers.length > 0
+    }, 'the transfer to leak-test to be listed')
     await a.ok('network.current', {})
     await a.ok('pool.quote', {
       tokenIn: 'FLX',
