@@ -4,9 +4,13 @@ import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { TOKEN_ID, ONE_TOKEN } from '../../src/shared/tokens'
 import { startBridgeServer } from '../../src/main/node/bridge/bridgeServer'
+import { BridgeTable } from '../../src/main/node/bridge/bridgeState'
+import { readBundles } from '../../src/main/node/bridge/bundles'
 import { ACK_OUTCOME } from '../../src/main/node/bridge/packet'
 import { BRIDGE_PROLOGUE } from '../../src/main/node/bridge/relayProtocol'
+import { relayActions } from '../../src/main/node/bridge/relayActions'
 import { ClusterRelay } from '../../src/main/node/bridge/relayer'
+import { SortedTable, TableView } from '../../src/main/node/ledger/table'
 import type { Clock } from '../../src/main/node/clock'
 import { silentLogger } from '../../src/main/node/logger'
 import { dialPeer } from '../../src/main/node/transport/dialPeer'
@@ -145,6 +149,71 @@ describe('bridge relay over Noise sessions', () => {
     await aToB.tick()
     await b.produce()
     expect(b.connection(a.clusterId)!.client.trustedHeight).toBe(a.height)
+  })
+
+  it('relays a block with more packets than may be pending in parts, the rest after a restart', async () => {
+    const count = 130
+    const bobBefore = b.balance(bob.address, FLX)
+    for (let k = 0; k < count; k++) {
+      a.submit(alice, {
+        kind: 'bridgeSend',
+        cluster: b.clusterId,
+        recipient: bob.address,
+        token: FLX,
+        amount: ONE_TOKEN,
+        timeoutHeight: 1_000,
+      })
+    }
+    await a.produce()
+    expect(await a.messages(a.height)).toHaveLength(count)
+    let aToB = await relay(a, b, relayerB)
+    const received = () => b.connection(a.clusterId)!.nextRecvSeq - 1
+    const rounds: number[] = []
+    let restarted = false
+    for (let round = 0; round < 12 && received() < count; round++) {
+      await aToB.tick()
+      // The mempool refuses a relayer more than 63 transactions ahead of its nonce.
+      expect(b.pendingOf(relayerB)).toBeLessThanOrEqual(48)
+      await b.produce()
+      rounds.push(received())
+      if (!restarted && received() > 0) {
+        // This node stops between two parts of the block; its successor relays the rest.
+        expect(received()).toBeLessThan(count)
+        restarted = true
+        aToB.close()
+        aToB = await relay(a, b, relayerB)
+      }
+    }
+    expect(received(), `received after each round: ${rounds.join(', ')}`).toBe(count)
+    expect(restarted).toBe(true)
+    expect(b.balance(bob.address, FLX) - bobBefore).toBe(BigInt(count) * ONE_TOKEN)
+  })
+
+  it('relays the ack of a packet its own node has not yet seen sent (catching up)', async () => {
+    // A's bridge as a member still catching up holds it: before it sent anything to B.
+    const behind = new BridgeTable(new TableView(new SortedTable<Uint8Array>()))
+    behind.setConnection(b.clusterId, a.connection(b.clusterId)!)
+    a.submit(alice, {
+      kind: 'bridgeSend',
+      cluster: b.clusterId,
+      recipient: bob.address,
+      token: FLX,
+      amount: ONE_TOKEN,
+      timeoutHeight: 1_000,
+    })
+    await a.produce()
+    const aToB = await relay(a, b, relayerB)
+    await aToB.tick()
+    await b.produce()
+    // B credited the packet and acknowledged it in the same block.
+    const [bundle] = await readBundles(b.chain, a.clusterId, b.height, 1)
+    expect(bundle!.messages.map((m) => m.message.kind)).toEqual(['ack'])
+    const delivered = relayActions(bundle!, behind).filter((x) => x.kind === 'bridgeDeliver')
+    expect(delivered.map((x) => x.message)).toEqual([bundle!.messages[0]!.message])
+    // Up to date, A would leave out only an ack it already settled.
+    expect(relayActions(bundle!, a.table()).filter((x) => x.kind === 'bridgeDeliver')).toHaveLength(
+      1,
+    )
   })
 
   it('closes a session that sends a request it cannot decode', async () => {

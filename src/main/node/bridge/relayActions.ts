@@ -18,10 +18,13 @@ export function relayActions(bundle: Bundle, table: BridgeTable): Action[] {
     actions.push({ kind: 'bridgeUpdate', header, commit, lastCommit, nextValidators })
   }
   for (const { message, proof } of bundle.messages) {
+    // An ack of a packet this state has not yet seen sent (this node is behind, e.g. catching up
+    // after a restart) is not settled either: leaving it out would lose it for good.
     const pending =
       message.kind === 'packet'
         ? message.sequence >= connection.nextRecvSeq
-        : table.outbound(cluster, message.sequence) !== undefined
+        : table.outbound(cluster, message.sequence) !== undefined ||
+          message.sequence >= connection.nextSendSeq
     if (pending) {
       actions.push({ kind: 'bridgeDeliver', height: bundle.header.height, message, proof })
     }

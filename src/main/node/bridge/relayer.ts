@@ -58,6 +58,12 @@ export class ClusterRelay {
   private waiting: ((r: RelayResponse | null) => void) | null = null
   private submittedThrough = 0
   private progress = { trusted: -1, at: 0 }
+  /**
+   * A height with more transactions than may be pending at once (a block full of packets or
+   * acks) goes in parts: each part waits until the one before is in a block, so the chain's state
+   * says which are left, and relaying stays at that height until its last part is queued.
+   */
+  private partial: { height: number; at: number } | null = null
   private view: RelayView = {
     connected: false,
     remoteTip: null,
@@ -93,13 +99,22 @@ export class ClusterRelay {
     const trusted = connection.client.trustedHeight
     const now = this.clock.now()
     if (trusted !== this.progress.trusted) this.progress = { trusted, at: now }
-    if (this.submittedThrough < trusted) this.submittedThrough = trusted
+    // Starting (or starting over), the trusted height may be one whose last parts were never
+    // queued (this node stopped between them): it is looked at again.
+    if (this.submittedThrough === 0 && !this.partial && trusted > 0) {
+      this.partial = { height: trusted, at: now }
+    }
+    // Heights up to here have every transaction queued (or in a block).
+    const done = this.partial ? Math.min(trusted, this.partial.height - 1) : trusted
+    if (this.submittedThrough < done) this.submittedThrough = done
     if (this.submittedThrough > trusted && now - this.progress.at > RETRY_AFTER_MS) {
       this.logger.info('relay made no progress; sending again', { cluster: this.cluster, trusted })
-      this.submittedThrough = trusted
+      this.submittedThrough = done
       this.progress = { trusted, at: now }
     }
-    if (this.host.pendingCount() >= MAX_PENDING) return
+    const pending = this.host.pendingCount()
+    if (pending >= MAX_PENDING) return
+    if (this.partial && pending > 0 && now - this.partial.at <= RETRY_AFTER_MS) return
     const response = await this.ask(this.submittedThrough + 1)
     if (!response) return
     this.view = {
@@ -112,10 +127,16 @@ export class ClusterRelay {
     let budget = MAX_PENDING - this.host.pendingCount()
     for (const bundle of response.bundles) {
       const actions = relayActions(bundle, table)
-      if (actions.length > budget) break
+      if (actions.length > budget) {
+        if (budget === MAX_PENDING && this.submitAll(actions.slice(0, budget))) {
+          this.partial = { height: bundle.header.height, at: now }
+        }
+        break
+      }
       if (!this.submitAll(actions)) return
       budget -= actions.length
       this.submittedThrough = bundle.header.height
+      if (this.partial && this.partial.height <= this.submittedThrough) this.partial = null
     }
     this.view = { ...this.view, submittedThrough: this.submittedThrough }
   }
@@ -133,6 +154,7 @@ export class ClusterRelay {
           reason: (err as Error).message,
         })
         this.submittedThrough = 0
+        this.partial = null
         return false
       }
     }
