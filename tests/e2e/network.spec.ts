@@ -5,6 +5,7 @@
 // status --json`). Needs `npm run build` first.
 import { readFile } from 'node:fs/promises'
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test'
+import { RELAYER_FLX } from '../../src/main/node/p2p/networkFile'
 import { nodeStatus, startCliNode, type CliNode } from '../helpers/cliNode'
 import { startLocalnet, type Localnet } from '../helpers/localnet'
 import { screenshot } from '../helpers/screenshot'
@@ -174,7 +175,14 @@ test.describe('a lone devnet node', () => {
     expect(networkFile.name).toBe('network.json')
     expect(networkFile.json).toMatchObject({
       kind: 'coherence-network',
-      genesis: { clusterId: 'e2e-friends', accounts: [{ address: own.accountAddress }] },
+      genesis: {
+        clusterId: 'e2e-friends',
+        // The member's account, then its identity account with FLX for relay fees only.
+        accounts: [
+          { address: own.accountAddress },
+          { balances: { CHR: '0', PSY: '0', FLX: RELAYER_FLX.toString() } },
+        ],
+      },
       seeds: [{ url: 'ws://127.0.0.1:26656' }],
     })
     await expect(page.getByTestId('network-file-saved')).toHaveText(

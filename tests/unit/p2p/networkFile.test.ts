@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { encodeAddress } from '../../../src/shared/address'
-import { toHex } from '../../../src/shared/encoding'
+import { fromHex, toHex } from '../../../src/shared/encoding'
 import { ONE_TOKEN } from '../../../src/shared/tokens'
 import {
   assembleNetwork,
+  RELAYER_FLX,
   networkFileJson,
   parseJoinRequest,
   parseNetworkFile,
   type JoinRequest,
 } from '../../../src/main/node/p2p/networkFile'
 import { genesisHash } from '../../../src/main/node/chain/genesis'
+import { addressOf } from '../../../src/main/node/crypto'
 import { testSigner } from '../../helpers/txs'
 
 function request(name: string, peerUrl: string | null): JoinRequest {
@@ -39,6 +41,10 @@ describe('network files', () => {
       [a.account, b.account].sort(),
     )
     expect(network.seeds).toEqual([{ id: a.identityPublicKey, url: a.peerUrl }])
+    // Each identity key signs its node's relay transactions: it holds FLX for their fees only.
+    const identity = encodeAddress(addressOf(fromHex(a.identityPublicKey)))
+    const funded = network.genesis.accounts.find((x) => encodeAddress(x.address) === identity)
+    expect(funded?.balances).toEqual([0n, 0n, RELAYER_FLX])
   })
 
   it('survive the trip through JSON with the same network id', () => {
