@@ -1,5 +1,6 @@
 import { expect } from 'vitest'
-import { seededRandom, simulate, type SimOptions } from './harness'
+import { seededRandom } from '../helpers/simChain'
+import { simulate, type SimOptions } from './harness'
 
 /** The network, faults and Byzantine validators of one seeded run. */
 export function scenario(seed: number): SimOptions {
