@@ -108,7 +108,7 @@ export async function simulate(
       if (options.partition && groupOf(from) !== groupOf(to)) return
     }
     const delay = 1 + Math.floor(random() * options.maxDelayMs)
-    clock.setTimeout(() => nodes[to]!.engine?.receive(message), delay)
+    clock.setTimeout(() => nodes[to]!.engine?.receive(message, () => {}, String(from)), delay)
   }
 
   const broadcastFrom = (node: SimNode) => (message: ConsensusMessage) => {
@@ -135,7 +135,10 @@ export async function simulate(
       {
         clusterId: CLUSTER,
         app: node.app,
-        network: { broadcast: broadcastFrom(node) },
+        network: {
+          broadcast: broadcastFrom(node),
+          sendTo: (peer, message) => deliver(node.index, Number(peer), message),
+        },
         privValidator: node.privValidator,
         clock,
         logger: silentLogger,

@@ -210,7 +210,7 @@ export class CoherenceNode {
       height: () => chain.height,
       decided: (h) => chain.decided(h),
       catchUp: (block, commit) => engine.catchUp(block, commit),
-      receiveConsensus: (message, forged) => engine.receive(message, forged),
+      receiveConsensus: (message, forged, fromPeer) => engine.receive(message, forged, fromPeer),
       addTx: (bytes) => started.acceptPeerTx(bytes),
     })
     // A new cluster starts at its genesis time, so that validators started together are all

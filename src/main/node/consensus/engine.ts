@@ -35,9 +35,21 @@ export interface ConsensusApp {
   decided(height: number): Promise<{ block: Block; commit: Commit } | null>
 }
 
-/** How consensus messages leave this node (the node's own messages are applied directly). */
+/**
+ * How consensus messages leave this node (the node's own messages are applied directly). Peers
+ * are named by the opaque id their messages arrived with.
+ */
 export interface ConsensusNetwork {
+  /** This node's own proposal or vote, for every peer. */
   broadcast(message: ConsensusMessage): void
+  /**
+   * Another validator's proposal or vote of the current height, verified and new to this node,
+   * for the peers that lack it (`fromPeer` sent it). Without relaying, a validator that is not
+   * connected to every other one would never see a quorum.
+   */
+  relay?(message: ConsensusMessage, fromPeer: string | null): void
+  /** A message for one peer only (a decided block for a peer that is behind). */
+  sendTo?(peer: string, message: ConsensusMessage): void
 }
 
 /** Timeouts of the Tendermint algorithm; each grows linearly with the round. */
@@ -93,6 +105,7 @@ export interface ConsensusEvents {
 }
 
 interface ReceivedProposal {
+  readonly message: ProposalMessage
   readonly round: number
   readonly polRound: number
   readonly block: Block
@@ -128,8 +141,8 @@ export class TendermintEngine {
   private nextHeightBuffer: { message: ConsensusMessage; forged: ForgedReport }[] = []
   /** What this validator sent at the current height, re-sent on every gossip tick. */
   private ownMessages: ConsensusMessage[] = []
-  /** Heights for which a decision was sent to lagging peers in this gossip period. */
-  private answeredHeights = new Set<number>()
+  /** Peers sent a decided block in this gossip period. */
+  private readonly answeredPeers = new Set<string>()
   private gossipTimer: unknown = null
   private readonly timers = new Set<unknown>()
 
@@ -187,7 +200,7 @@ export class TendermintEngine {
           this.opts.network.broadcast({ kind: 'vote', vote })
         }
       }
-      this.answeredHeights.clear()
+      this.answeredPeers.clear()
       this.scheduleGossip()
     }, this.opts.timeouts.gossipMs)
   }
@@ -275,11 +288,32 @@ export class TendermintEngine {
    * Hands a message from a peer to the state machine. Invalid messages are dropped; `forged` is
    * called for one whose signature or commit does not verify (no honest peer relays those).
    */
-  receive(message: ConsensusMessage, forged: ForgedReport = () => {}): void {
+  receive(
+    message: ConsensusMessage,
+    forged: ForgedReport = () => {},
+    fromPeer: string | null = null,
+  ): void {
     this.enqueue(async () => {
-      this.ingest(message, forged)
+      this.ingest(message, forged, fromPeer)
       await this.applyRules()
     })
+  }
+
+  /**
+   * The proposals and votes of the current height this node holds, for a gossip layer that sends
+   * each peer the ones it lacks.
+   */
+  gossipSnapshot(): ConsensusMessage[] {
+    const out: ConsensusMessage[] = []
+    for (const round of [...this.proposals.keys()].sort((a, b) => a - b)) {
+      out.push(this.proposals.get(round)!.message)
+    }
+    for (const sets of [this.prevotes, this.precommits]) {
+      for (const round of [...sets.keys()].sort((a, b) => a - b)) {
+        for (const vote of sets.get(round)!.all()) out.push({ kind: 'vote', vote })
+      }
+    }
+    return out
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -559,7 +593,11 @@ export class TendermintEngine {
   // ---- message intake ------------------------------------------------------------------------
 
   /** Checks a message and records it; never throws for bad input from peers. */
-  private ingest(message: ConsensusMessage, forged: ForgedReport = () => {}): void {
+  private ingest(
+    message: ConsensusMessage,
+    forged: ForgedReport = () => {},
+    fromPeer: string | null = null,
+  ): void {
     if (message.kind === 'decision') {
       this.enqueue(() => this.ingestDecision(message.block, message.commit, forged))
       return
@@ -567,7 +605,9 @@ export class TendermintEngine {
     const height = message.kind === 'proposal' ? message.body.height : message.vote.body.height
     const round = message.kind === 'proposal' ? message.body.round : message.vote.body.round
     if (height < this.height) {
-      this.enqueue(() => this.answerLaggingPeer(height))
+      if (message.kind === 'vote' && fromPeer !== null) {
+        this.enqueue(() => this.answerLaggingPeer(message.vote, fromPeer, forged))
+      }
       return
     }
     if (height === this.height + 1) {
@@ -576,16 +616,50 @@ export class TendermintEngine {
       return
     }
     if (height !== this.height || round > this.round + MAX_ROUNDS_AHEAD) return
-    if (message.kind === 'proposal') this.ingestProposal(message, forged)
-    else this.ingestVote(message.vote, forged)
+    const fresh =
+      message.kind === 'proposal'
+        ? this.ingestProposal(message, forged)
+        : this.ingestVote(message.vote, forged)
+    if (fresh && !this.isOwn(message)) this.opts.network.relay?.(message, fromPeer)
   }
 
-  /** A peer still works on a height this node decided: send it the block and its commit. */
-  private async answerLaggingPeer(height: number): Promise<void> {
-    if (this.answeredHeights.has(height)) return
-    this.answeredHeights.add(height)
+  private isOwn(message: ConsensusMessage): boolean {
+    if (!this.myAddress) return false
+    if (message.kind === 'vote') return bytesEqual(message.vote.validator, this.myAddress)
+    return (
+      message.kind === 'proposal' &&
+      bytesEqual(this.validators.proposer(message.body.round).address, this.myAddress)
+    )
+  }
+
+  /**
+   * A peer still votes at a height this node decided: send that peer (and no other) the block and
+   * its commit. Only a vote signed by a member of that height's set earns an answer, and each peer
+   * at most one per gossip period, so no one can make this node send blocks for free.
+   */
+  private async answerLaggingPeer(
+    vote: SignedVote,
+    peer: string,
+    forged: ForgedReport,
+  ): Promise<void> {
+    if (this.answeredPeers.has(peer) || !this.opts.network.sendTo) return
+    const { height } = vote.body
+    let validators: ValidatorSet
+    try {
+      validators = this.opts.app.validatorSet(height)
+    } catch {
+      return
+    }
+    const index = validators.indexOf(vote.validator)
+    if (index < 0) return
+    const signBytes = voteSignBytes(this.opts.clusterId, vote.body)
+    if (!ed25519Verify(validators.validators[index]!.publicKey, signBytes, vote.signature)) {
+      forged()
+      return
+    }
+    this.answeredPeers.add(peer)
     const decided = await this.opts.app.decided(height)
-    if (decided) this.opts.network.broadcast({ kind: 'decision', ...decided })
+    if (decided) this.opts.network.sendTo(peer, { kind: 'decision', ...decided })
   }
 
   /** The decision of the current height, certified by more than 2/3 of its validators. */
@@ -607,34 +681,43 @@ export class TendermintEngine {
     await this.commitDecided(block, commit, toHex(hash))
   }
 
-  private ingestProposal(message: ProposalMessage, forged: ForgedReport): void {
+  /** Records a proposal of the current height; true when it is new and verified. */
+  private ingestProposal(message: ProposalMessage, forged: ForgedReport): boolean {
     const { body, block, signature } = message
-    if (this.proposals.has(body.round)) return
+    if (this.proposals.has(body.round)) return false
     const proposer = this.validators.proposer(body.round)
     if (
       !ed25519Verify(proposer.publicKey, proposalSignBytes(this.opts.clusterId, body), signature)
     ) {
       this.opts.logger.warn('dropping proposal with a bad signature', { round: body.round })
       forged()
-      return
+      return false
     }
     const hash = blockHash(block.header)
-    if (!bytesEqual(hash, body.blockHash) || block.header.height !== this.height) return
+    if (!bytesEqual(hash, body.blockHash) || block.header.height !== this.height) return false
     const polRound = body.polRoundPlusOne - 1
-    if (polRound >= body.round) return
-    this.proposals.set(body.round, { round: body.round, polRound, block, hashHex: toHex(hash) })
+    if (polRound >= body.round) return false
+    this.proposals.set(body.round, {
+      message,
+      round: body.round,
+      polRound,
+      block,
+      hashHex: toHex(hash),
+    })
+    return true
   }
 
-  private ingestVote(vote: SignedVote, forged: ForgedReport = () => {}): void {
+  /** Records a vote of the current height; true when it is new and verified. */
+  private ingestVote(vote: SignedVote, forged: ForgedReport = () => {}): boolean {
     const index = this.validators.indexOf(vote.validator)
-    if (index < 0) return
+    if (index < 0) return false
     const { type } = vote.body
-    if (type !== VOTE_TYPE.prevote && type !== VOTE_TYPE.precommit) return
+    if (type !== VOTE_TYPE.prevote && type !== VOTE_TYPE.precommit) return false
     const set =
       type === VOTE_TYPE.prevote
         ? this.prevoteSet(vote.body.round)
         : this.precommitSet(vote.body.round)
-    if (set.hasSameVote(index, vote)) return
+    if (set.hasSameVote(index, vote)) return false
     const validator = this.validators.validators[index]!
     if (
       !ed25519Verify(
@@ -645,10 +728,11 @@ export class TendermintEngine {
     ) {
       this.opts.logger.warn('dropping vote with a bad signature')
       forged()
-      return
+      return false
     }
     const evidence = set.add(vote, index)
     if (evidence) this.opts.events?.onEvidence?.(evidence)
+    return true
   }
 
   // ---- helpers -------------------------------------------------------------------------------

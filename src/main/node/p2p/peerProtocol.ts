@@ -18,7 +18,7 @@ export interface ProtocolHost {
   decided(height: number): Promise<{ block: Block; commit: Commit } | null>
   catchUp(block: Block, commit: Commit): Promise<CatchUpResult>
   /** `forged` is called if the message's signature or commit does not verify. */
-  receiveConsensus(message: ConsensusMessage, forged: () => void): void
+  receiveConsensus(message: ConsensusMessage, forged: () => void, fromPeer: string): void
   /** Checks a transaction and adds it to the mempool. */
   addTx(bytes: Uint8Array): TxIntake
 }
@@ -40,6 +40,7 @@ export class PeerProtocol {
   ) {
     this.consensusNetwork = {
       broadcast: (message) => link.broadcast({ kind: 'consensus', message }),
+      sendTo: (peer, message) => link.send(peer, { kind: 'consensus', message }),
     }
     this.gossip = new TxGossip(link, options.clock)
   }
@@ -102,7 +103,11 @@ export class PeerProtocol {
     const sync = this.sync!
     switch (message.kind) {
       case 'consensus':
-        host.receiveConsensus(message.message, () => this.link.penalize(peer, 'forged-consensus'))
+        host.receiveConsensus(
+          message.message,
+          () => this.link.penalize(peer, 'forged-consensus'),
+          peer,
+        )
         return
       case 'txs':
         for (const bytes of message.txs) {
