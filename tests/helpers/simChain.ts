@@ -116,6 +116,7 @@ export class SimApp implements ConsensusApp {
     const height = this.height + 1
     if (h.height !== height || !bytesEqual(h.prevHash, this.lastHash())) return false
     if (!bytesEqual(h.lastCommitHash, commitHash(block.lastCommit))) return false
+    if (h.time <= (this.blocks.at(-1)?.header.time ?? 0)) return false
     if (this.validatorSet(height).indexOf(h.proposer) < 0) return false
     if (height === 1) return block.lastCommit === null
     if (block.lastCommit === null) return false

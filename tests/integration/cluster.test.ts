@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { toHex } from '../../src/shared/encoding'
 import { ONE_TOKEN } from '../../src/shared/tokens'
-import type { Genesis } from '../../src/main/node/chain/genesis'
+import { DEFAULT_SYNCHRONY, type Genesis } from '../../src/main/node/chain/genesis'
 import { blockHash } from '../../src/main/node/chain/block'
 import { addressOf } from '../../src/main/node/crypto'
 import { DEVNET_POOL_WEIGHTS } from '../../src/main/node/devnet'
@@ -22,6 +22,7 @@ const genesis: Genesis = {
   genesisTime: Date.now(),
   minFee: ONE_TOKEN / 1000n,
   ...DEFAULT_STAKING_PARAMS,
+  synchrony: DEFAULT_SYNCHRONY,
   validators: signers.map((s) => ({
     publicKey: s.publicKey(),
     power: 10n * ONE_TOKEN,

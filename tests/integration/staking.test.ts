@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { toHex } from '../../src/shared/encoding'
 import { ONE_TOKEN, TOKEN_ID } from '../../src/shared/tokens'
-import type { Genesis } from '../../src/main/node/chain/genesis'
+import { DEFAULT_SYNCHRONY, type Genesis } from '../../src/main/node/chain/genesis'
 import { DEVNET_POOL_WEIGHTS } from '../../src/main/node/devnet'
 import type { Action } from '../../src/main/node/ledger/tx'
 import { silentLogger } from '../../src/main/node/logger'
@@ -29,6 +29,7 @@ const genesis: Genesis = {
   minFee: FEE,
   unbondingBlocks: UNBONDING_BLOCKS,
   minValidatorStake: ONE_TOKEN,
+  synchrony: DEFAULT_SYNCHRONY,
   validators: signers.slice(0, GENESIS_VALIDATORS).map((s) => ({
     publicKey: s.publicKey(),
     power: STAKE,

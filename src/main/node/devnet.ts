@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { ONE_TOKEN } from '../../shared/tokens'
-import type { Genesis } from './chain/genesis'
+import { DEFAULT_SYNCHRONY, type Genesis } from './chain/genesis'
 import { addressOf } from './crypto'
 import { DEFAULT_STAKING_PARAMS } from './ledger/staking'
 
@@ -36,6 +36,7 @@ export function createDevnetGenesis(opts: {
     genesisTime: opts.time,
     minFee: DEVNET_MIN_FEE,
     ...DEFAULT_STAKING_PARAMS,
+    synchrony: DEFAULT_SYNCHRONY,
     validators: [
       { publicKey: opts.consensusPublicKey, power: DEVNET_VALIDATOR_POWER, owner: account },
     ],

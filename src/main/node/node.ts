@@ -184,6 +184,7 @@ export class CoherenceNode {
         clock,
         logger: logger.child({ module: 'consensus' }),
         timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts, commitMs: options.blockTimeMs },
+        synchrony: genesis.synchrony,
         events: {
           onEvidence: (e) => node?.recordEvidence(e),
           onDivergence: (height) => monitor.diverged(height),

@@ -8,7 +8,7 @@ import {
   type Commit,
   type Header,
 } from '../../../src/main/node/chain/block'
-import { genesisHash, type Genesis } from '../../../src/main/node/chain/genesis'
+import { DEFAULT_SYNCHRONY, genesisHash, type Genesis } from '../../../src/main/node/chain/genesis'
 import { merkleRoot } from '../../../src/main/node/chain/merkle'
 import { ValidatorSet, type Member } from '../../../src/main/node/chain/validators'
 import { DEVNET_POOL_WEIGHTS } from '../../../src/main/node/devnet'
@@ -44,6 +44,7 @@ export function remoteGenesis(clusterId: string, stakes: readonly Stake[]): Gene
     minFee: ONE_TOKEN / 1000n,
     unbondingBlocks: 100,
     minValidatorStake: 1n,
+    synchrony: DEFAULT_SYNCHRONY,
     validators: stakes.map((s) => ({ publicKey: s.signer.publicKey(), power: s.power, owner })),
     accounts: [{ address: owner, balances: [reserve, reserve, reserve] }],
     pool: {

@@ -3,7 +3,7 @@ import { decode, toHex } from '../../../src/shared/encoding'
 import { ONE_TOKEN, type Balances } from '../../../src/shared/tokens'
 import type { Block, Commit } from '../../../src/main/node/chain/block'
 import { Chain } from '../../../src/main/node/chain/chain'
-import type { Genesis } from '../../../src/main/node/chain/genesis'
+import { DEFAULT_SYNCHRONY, type Genesis } from '../../../src/main/node/chain/genesis'
 import type { ValidatorSet } from '../../../src/main/node/chain/validators'
 import type { Clock } from '../../../src/main/node/clock'
 import { DEVNET_POOL_WEIGHTS } from '../../../src/main/node/devnet'
@@ -102,6 +102,7 @@ export class TestCluster {
       minFee: FEE,
       unbondingBlocks: 100,
       minValidatorStake: ONE_TOKEN,
+      synchrony: DEFAULT_SYNCHRONY,
       validators: validators.map((v, i) => ({
         publicKey: v.publicKey(),
         power: VALIDATOR_POWER,

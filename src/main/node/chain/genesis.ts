@@ -39,6 +39,10 @@ export const GenesisSchema = z
         unbondingBlocks: z.number().int().min(MIN_UNBONDING_BLOCKS).max(10_000_000).optional(),
         /** Least stake that makes a key a validator (default 1 CHR). */
         minValidatorStake: AmountSchema.optional(),
+        /** Largest difference between honest validators' clocks, in ms (default 500). */
+        timePrecisionMs: z.number().int().min(1).max(60_000).optional(),
+        /** Longest a proposal takes to reach a validator in round 0, in ms (default 3000). */
+        messageDelayMs: z.number().int().min(1).max(600_000).optional(),
       })
       .strict(),
     /** The CEE pool at genesis; its initial shares belong to the first account. */
@@ -71,6 +75,8 @@ export interface Genesis {
   readonly minFee: bigint
   readonly unbondingBlocks: number
   readonly minValidatorStake: bigint
+  /** The bounds a fresh proposal's time is judged by (proposer-based timestamps). */
+  readonly synchrony: Synchrony
   readonly validators: readonly { publicKey: Uint8Array; power: bigint; owner: Uint8Array }[]
   readonly accounts: readonly { address: Uint8Array; balances: Balances }[]
   readonly pool: {
@@ -80,12 +86,26 @@ export interface Genesis {
   }
 }
 
+/**
+ * How far apart honest clocks may be (`precisionMs`) and how long a proposal may take to arrive
+ * (`messageDelayMs`): a validator prevotes a fresh proposal only if its time is within these of
+ * its own clock when the proposal arrives. All validators must judge by the same bounds.
+ */
+export interface Synchrony {
+  readonly precisionMs: number
+  readonly messageDelayMs: number
+}
+
+export const DEFAULT_SYNCHRONY: Synchrony = { precisionMs: 500, messageDelayMs: 3000 }
+
 const GenesisCodec = struct({
   clusterId: str(MAX_CLUSTER_ID_BYTES),
   genesisTime: uint,
   minFee: u128,
   unbondingBlocks: uint,
   minValidatorStake: u128,
+  timePrecisionMs: uint,
+  messageDelayMs: uint,
   validators: array(
     struct({
       publicKey: fixedBytes(PUBLIC_KEY_LENGTH),
@@ -159,6 +179,10 @@ export function parseGenesis(json: unknown): Genesis {
     minFee: BigInt(g.params.minFee),
     unbondingBlocks: g.params.unbondingBlocks ?? DEFAULT_STAKING_PARAMS.unbondingBlocks,
     minValidatorStake,
+    synchrony: {
+      precisionMs: g.params.timePrecisionMs ?? DEFAULT_SYNCHRONY.precisionMs,
+      messageDelayMs: g.params.messageDelayMs ?? DEFAULT_SYNCHRONY.messageDelayMs,
+    },
     validators: g.validators.map((v) => ({
       publicKey: fromHex(v.publicKey),
       power: BigInt(v.power),
@@ -187,6 +211,8 @@ export function genesisToFile(g: Genesis): GenesisFile {
       minFee: g.minFee.toString(),
       unbondingBlocks: g.unbondingBlocks,
       minValidatorStake: g.minValidatorStake.toString(),
+      timePrecisionMs: g.synchrony.precisionMs,
+      messageDelayMs: g.synchrony.messageDelayMs,
     },
     validators: g.validators.map((v) => ({
       publicKey: toHex(v.publicKey),
@@ -214,6 +240,8 @@ export function genesisHash(g: Genesis): Uint8Array {
       minFee: g.minFee,
       unbondingBlocks: g.unbondingBlocks,
       minValidatorStake: g.minValidatorStake,
+      timePrecisionMs: g.synchrony.precisionMs,
+      messageDelayMs: g.synchrony.messageDelayMs,
       validators: g.validators.map((v) => ({
         publicKey: v.publicKey,
         power: v.power,

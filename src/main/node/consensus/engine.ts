@@ -1,12 +1,15 @@
 import { bytesEqual, fromHex, toHex } from '../../../shared/encoding'
 import {
   blockHash,
+  MAX_BLOCK_TX_BYTES,
   VOTE_TYPE,
   voteSignBytes,
   type Block,
   type Commit,
+  type CommitSig,
   type VoteType,
 } from '../chain/block'
+import type { Synchrony } from '../chain/genesis'
 import type { ValidatorSet } from '../chain/validators'
 import type { Clock } from '../clock'
 import { addressOf, ed25519Verify } from '../crypto'
@@ -17,7 +20,7 @@ import {
   type ProposalMessage,
   type SignedVote,
 } from './messages'
-import type { PrivValidator } from './privValidator'
+import { NO_ROUND_STATE, type PrivValidator, type RoundState } from './privValidator'
 import { verifyCommit } from './commitVerify'
 import { NIL_VOTE, RoundVoteSet, type Equivocation } from './voteSet'
 
@@ -27,7 +30,11 @@ export interface ConsensusApp {
   validatorSet(height: number): ValidatorSet
   /** A new block for this node to propose at `height`, carrying `lastCommit`. */
   createBlock(height: number, proposer: Uint8Array, lastCommit: Commit | null): Block
-  /** Full validity: structure, last commit, time, and execution to the header's state hash. */
+  /**
+   * Full validity: structure, last commit, time advancing past the previous block's, and
+   * execution to the header's state hash. Deterministic: never the local clock (timeliness is
+   * judged here, and only for a fresh proposal).
+   */
   isValidBlock(block: Block): boolean
   /** Makes a decided block durable, with the commit certificate that decided it. */
   commitBlock(block: Block, commit: Commit): Promise<void>
@@ -110,12 +117,32 @@ interface ReceivedProposal {
   readonly polRound: number
   readonly block: Block
   readonly hashHex: string
+  /** This node's clock when the proposal first arrived: its timeliness is judged by it. */
+  readonly receivedAt: number
+}
+
+/** A message of the next height, verified, held until this node gets there. */
+interface BufferedMessage {
+  readonly message: ConsensusMessage
+  readonly fromPeer: string | null
+  readonly receivedAt: number
+  readonly bytes: number
 }
 
 // Messages more than this many rounds ahead are dropped: they cannot be needed yet and would let
 // a peer grow our memory without bound.
 const MAX_ROUNDS_AHEAD = 64
-const MAX_BUFFERED_NEXT_HEIGHT = 10_000
+/**
+ * The next height's messages worth keeping come from its validators' first rounds: a proposal,
+ * a prevote and a precommit each, in a round or two. More from one validator is dropped, and so
+ * is anything past a byte budget of two full blocks.
+ */
+const MAX_BUFFERED_PER_VALIDATOR = 6
+const MAX_BUFFERED_BYTES = 2 * MAX_BLOCK_TX_BYTES + 1024 * 1024
+// Rough sizes for the budget: a vote is ~100 bytes on the wire, a block's header and commit a few
+// KiB at most beside its transactions.
+const VOTE_BYTES = 128
+const BLOCK_OVERHEAD_BYTES = 1024
 
 /**
  * Tendermint BFT as in "The latest gossip on BFT consensus" (Buchman, Kwon, Milosevic, 2018),
@@ -128,6 +155,7 @@ export class TendermintEngine {
   private round = 0
   private step: Step = 'propose'
   private lockedValue: Block | null = null
+  private lockedHashHex: string | null = null
   private lockedRound = -1
   private validValue: Block | null = null
   private validRound = -1
@@ -138,7 +166,9 @@ export class TendermintEngine {
   private prevotes = new Map<number, RoundVoteSet>()
   private precommits = new Map<number, RoundVoteSet>()
   private firedOnce = new Set<string>()
-  private nextHeightBuffer: { message: ConsensusMessage; forged: ForgedReport }[] = []
+  private nextHeightBuffer: BufferedMessage[] = []
+  private nextHeightBytes = 0
+  private readonly nextHeightCounts = new Map<string, number>()
   /** What this validator sent at the current height, re-sent on every gossip tick. */
   private ownMessages: ConsensusMessage[] = []
   /** Peers sent a decided block in this gossip period. */
@@ -163,6 +193,8 @@ export class TendermintEngine {
       clock: Clock
       logger: Logger
       timeouts: ConsensusTimeouts
+      /** The genesis bounds on clocks and delays by which a fresh proposal's time is judged. */
+      synchrony: Synchrony
       events?: ConsensusEvents
     },
     startHeight: number,
@@ -177,7 +209,8 @@ export class TendermintEngine {
   start(): void {
     this.stopped = false
     this.enqueue(async () => {
-      await this.enterHeight(this.height, this.lastCommit, this.resumeRound())
+      const restored = this.opts.privValidator?.roundState(this.height) ?? NO_ROUND_STATE
+      await this.enterHeight(this.height, this.lastCommit, this.resumeRound(), restored)
       this.restoreOwnVotes()
       await this.applyRules()
     })
@@ -270,15 +303,16 @@ export class TendermintEngine {
         } catch {
           return resolve('invalid')
         }
+        if (next !== this.height) this.advanceTo(next, this.lastCommit)
         if (!this.opts.app.isValidBlock(block)) {
           this.haltSigning(next)
           return resolve('diverged')
         }
         this.clearTimers()
-        this.step = 'commit'
-        await this.opts.app.commitBlock(block, commit)
-        this.opts.events?.onDecided?.(next, commit.round)
-        await this.enterHeight(next + 1, commit)
+        // Like a decision of its own, a synced block is followed by the commit wait: the next
+        // block syncs within it, and after the last one this node does not propose before the
+        // others have had the block time to gather precommits.
+        await this.commitDecided(block, commit, toHex(hash))
         resolve('applied')
       })
     })
@@ -339,12 +373,34 @@ export class TendermintEngine {
 
   // ---- state transitions ---------------------------------------------------------------------
 
-  private async enterHeight(height: number, lastCommit: Commit | null, round = 0): Promise<void> {
+  /**
+   * Enters `height` in `round`, with the lock and valid value a restart restored (none
+   * otherwise), then takes in what was buffered for it.
+   */
+  private async enterHeight(
+    height: number,
+    lastCommit: Commit | null,
+    round = 0,
+    restored: RoundState = NO_ROUND_STATE,
+  ): Promise<void> {
+    const buffered = this.height + 1 === height ? this.nextHeightBuffer : []
+    this.advanceTo(height, lastCommit)
+    this.setLock(restored.lockedBlock, restored.lockedRound)
+    this.validValue = restored.validBlock
+    this.validRound = restored.validRound
+    await this.startRound(round)
+    for (const { message, fromPeer, receivedAt } of buffered) {
+      this.ingest(message, () => {}, fromPeer, receivedAt)
+    }
+    await this.applyRules()
+  }
+
+  /** Resets the per-height state for `height` without starting a round. */
+  private advanceTo(height: number, lastCommit: Commit | null): void {
     this.height = height
     this.lastCommit = lastCommit
     this.validators = this.opts.app.validatorSet(height)
-    this.lockedValue = null
-    this.lockedRound = -1
+    this.setLock(null, -1)
     this.validValue = null
     this.validRound = -1
     this.proposals = new Map()
@@ -352,11 +408,25 @@ export class TendermintEngine {
     this.precommits = new Map()
     this.firedOnce = new Set()
     this.ownMessages = []
-    await this.startRound(round)
-    const buffered = this.nextHeightBuffer
     this.nextHeightBuffer = []
-    for (const { message, forged } of buffered) this.ingest(message, forged)
-    await this.applyRules()
+    this.nextHeightBytes = 0
+    this.nextHeightCounts.clear()
+  }
+
+  private setLock(block: Block | null, round: number): void {
+    this.lockedValue = block
+    this.lockedHashHex = block ? toHex(blockHash(block.header)) : null
+    this.lockedRound = round
+  }
+
+  /** The paper state a restart must restore, persisted with each precommit for a block. */
+  private roundState(): RoundState {
+    return {
+      lockedRound: this.lockedRound,
+      lockedBlock: this.lockedValue,
+      validRound: this.validRound,
+      validBlock: this.validValue,
+    }
   }
 
   /** StartRound (lines 11-21). */
@@ -404,7 +474,12 @@ export class TendermintEngine {
     this.ingest(message)
   }
 
-  private async castVote(type: VoteType, blockHashHex: string | null): Promise<void> {
+  /** Signs and sends a vote; `roundState` is persisted with it (see PrivValidator.signVote). */
+  private async castVote(
+    type: VoteType,
+    blockHashHex: string | null,
+    roundState?: RoundState,
+  ): Promise<void> {
     const priv = this.opts.privValidator
     if (!priv || !this.myAddress || this.validators.indexOf(this.myAddress) < 0) return
     if (this.signingHalted) return
@@ -416,7 +491,7 @@ export class TendermintEngine {
     }
     let signature: Uint8Array
     try {
-      signature = await priv.signVote(body)
+      signature = await priv.signVote(body, roundState)
     } catch (err) {
       this.opts.logger.warn('not voting', { reason: (err as Error).message })
       return
@@ -427,7 +502,27 @@ export class TendermintEngine {
     this.ingest({ kind: 'vote', vote })
   }
 
+  /**
+   * Line 49. A validator that holds the round's polka for the decided block still prevotes and
+   * precommits it first, as CometBFT enters precommit before commit: one that arrives a moment
+   * late, with the whole round already in its buffer, would otherwise never sign, and its absence
+   * from every commit would carry over from height to height.
+   */
   private async decide(proposal: ReceivedProposal, round: number): Promise<void> {
+    if (round === this.round && this.step !== 'precommit') {
+      const polka = this.prevotes.get(round)?.powerFor(proposal.hashHex) ?? 0n
+      if (this.validators.hasTwoThirds(polka)) {
+        if (this.step === 'propose') {
+          this.step = 'prevote'
+          await this.castVote(VOTE_TYPE.prevote, proposal.hashHex)
+        }
+        this.setLock(proposal.block, round)
+        this.validValue = proposal.block
+        this.validRound = round
+        this.step = 'precommit'
+        await this.castVote(VOTE_TYPE.precommit, proposal.hashHex, this.roundState())
+      }
+    }
     const votes = this.precommitSet(round).votesFor(proposal.hashHex)
     const commit: Commit = {
       height: this.height,
@@ -449,16 +544,26 @@ export class TendermintEngine {
     // Wait out the block time; precommits that arrive meanwhile join the next block's last commit.
     this.schedule(this.opts.timeouts.commitMs, () => {
       if (this.height !== height) return Promise.resolve()
-      const late = this.precommitSet(round).votesFor(hashHex)
-      const fuller: Commit =
-        late.length > commit.signatures.length
-          ? {
-              ...commit,
-              signatures: late.map((v) => ({ validator: v.validator, signature: v.signature })),
-            }
-          : commit
-      return this.enterHeight(height + 1, fuller)
+      return this.enterHeight(height + 1, this.withLatePrecommits(commit, hashHex))
     })
+  }
+
+  /**
+   * The commit with every verified precommit for its block and round this node holds added:
+   * the union of signatures, in validator order, so the next block credits every validator that
+   * signed in time, whichever certificate arrived first.
+   */
+  private withLatePrecommits(commit: Commit, hashHex: string): Commit {
+    const byAddress = new Map<string, CommitSig>()
+    for (const sig of commit.signatures) byAddress.set(toHex(sig.validator), sig)
+    for (const vote of this.precommitSet(commit.round).votesFor(hashHex)) {
+      byAddress.set(toHex(vote.validator), { validator: vote.validator, signature: vote.signature })
+    }
+    if (byAddress.size === commit.signatures.length) return commit
+    const signatures = [...byAddress.values()].sort(
+      (a, b) => this.validators.indexOf(a.validator) - this.validators.indexOf(b.validator),
+    )
+    return { ...commit, signatures }
   }
 
   // ---- the upon-rules of Algorithm 1 ---------------------------------------------------------
@@ -494,9 +599,10 @@ export class TendermintEngine {
 
     const proposal = this.proposals.get(r)
     if (this.step === 'propose' && proposal) {
-      // Line 22: a fresh proposal.
+      // Line 22: a fresh proposal; its time must also agree with this node's clock.
       if (proposal.polRound === -1) {
         const accept =
+          this.isTimely(proposal) &&
           this.opts.app.isValidBlock(proposal.block) &&
           (this.lockedRound === -1 || this.isLockedOn(proposal.hashHex))
         this.step = 'prevote'
@@ -528,22 +634,27 @@ export class TendermintEngine {
       return true
     }
 
-    // Line 36: 2/3 of prevotes for a valid proposal: lock (if still prevoting) and remember it.
+    // Line 36: 2/3 of prevotes for a valid proposal, while step >= prevote: lock (if still
+    // prevoting) and remember it. The step condition matters: fired during the propose step, the
+    // one-shot rule would be spent, and after the propose timeout the node could never lock.
     if (
+      this.step !== 'propose' &&
       proposal &&
       prevotes &&
       this.validators.hasTwoThirds(prevotes.powerFor(proposal.hashHex)) &&
       this.opts.app.isValidBlock(proposal.block) &&
       this.once(`polka/${r}`)
     ) {
-      if (this.step === 'prevote') {
-        this.lockedValue = proposal.block
-        this.lockedRound = r
-        this.step = 'precommit'
-        await this.castVote(VOTE_TYPE.precommit, proposal.hashHex)
-      }
       this.validValue = proposal.block
       this.validRound = r
+      if (this.step === 'prevote') {
+        this.setLock(proposal.block, r)
+        this.step = 'precommit'
+        // The lock is written with the precommit's guard, before the precommit leaves.
+        await this.castVote(VOTE_TYPE.precommit, proposal.hashHex, this.roundState())
+      } else {
+        await this.opts.privValidator?.saveRoundState(this.height, this.roundState())
+      }
       return true
     }
 
@@ -597,6 +708,7 @@ export class TendermintEngine {
     message: ConsensusMessage,
     forged: ForgedReport = () => {},
     fromPeer: string | null = null,
+    receivedAt = this.opts.clock.now(),
   ): void {
     if (message.kind === 'decision') {
       this.enqueue(() => this.ingestDecision(message.block, message.commit, forged))
@@ -611,14 +723,13 @@ export class TendermintEngine {
       return
     }
     if (height === this.height + 1) {
-      if (this.nextHeightBuffer.length < MAX_BUFFERED_NEXT_HEIGHT)
-        this.nextHeightBuffer.push({ message, forged })
+      this.bufferNextHeight(message, forged, fromPeer, receivedAt)
       return
     }
     if (height !== this.height || round > this.round + MAX_ROUNDS_AHEAD) return
     const fresh =
       message.kind === 'proposal'
-        ? this.ingestProposal(message, forged)
+        ? this.ingestProposal(message, forged, receivedAt)
         : this.ingestVote(message.vote, forged)
     if (fresh && !this.isOwn(message)) this.opts.network.relay?.(message, fromPeer)
   }
@@ -681,8 +792,71 @@ export class TendermintEngine {
     await this.commitDecided(block, commit, toHex(hash))
   }
 
+  /**
+   * Holds a message of the next height, which a validator a moment ahead sends before this node
+   * has committed. Only a message signed by a member of that height's set is kept (the set is
+   * known a height ahead), within a count per validator and a byte budget; the rest is dropped
+   * (the sender re-sends it, or block sync catches this node up).
+   */
+  private bufferNextHeight(
+    message: Exclude<ConsensusMessage, { kind: 'decision' }>,
+    forged: ForgedReport,
+    fromPeer: string | null,
+    receivedAt: number,
+  ): void {
+    if (message.kind === 'proposal' && message.body.round > MAX_ROUNDS_AHEAD) return
+    let validators: ValidatorSet
+    try {
+      validators = this.opts.app.validatorSet(this.height + 1)
+    } catch {
+      return
+    }
+    const signer = this.signerOf(message, validators)
+    if (!signer) return
+    const key = toHex(signer.address)
+    const count = this.nextHeightCounts.get(key) ?? 0
+    const bytes =
+      message.kind === 'vote'
+        ? VOTE_BYTES
+        : BLOCK_OVERHEAD_BYTES + message.block.txs.reduce((sum, tx) => sum + tx.length, 0)
+    if (count >= MAX_BUFFERED_PER_VALIDATOR || this.nextHeightBytes + bytes > MAX_BUFFERED_BYTES) {
+      return
+    }
+    if (!ed25519Verify(signer.publicKey, this.signBytesOf(message), this.signatureOf(message))) {
+      forged()
+      return
+    }
+    this.nextHeightCounts.set(key, count + 1)
+    this.nextHeightBytes += bytes
+    this.nextHeightBuffer.push({ message, fromPeer, receivedAt, bytes })
+  }
+
+  /** Who must have signed a proposal or vote in `validators`, or null for a non-member. */
+  private signerOf(
+    message: Exclude<ConsensusMessage, { kind: 'decision' }>,
+    validators: ValidatorSet,
+  ): { address: Uint8Array; publicKey: Uint8Array } | null {
+    if (message.kind === 'proposal') return validators.proposer(message.body.round)
+    const index = validators.indexOf(message.vote.validator)
+    return index < 0 ? null : validators.validators[index]!
+  }
+
+  private signBytesOf(message: Exclude<ConsensusMessage, { kind: 'decision' }>): Uint8Array {
+    return message.kind === 'proposal'
+      ? proposalSignBytes(this.opts.clusterId, message.body)
+      : voteSignBytes(this.opts.clusterId, message.vote.body)
+  }
+
+  private signatureOf(message: Exclude<ConsensusMessage, { kind: 'decision' }>): Uint8Array {
+    return message.kind === 'proposal' ? message.signature : message.vote.signature
+  }
+
   /** Records a proposal of the current height; true when it is new and verified. */
-  private ingestProposal(message: ProposalMessage, forged: ForgedReport): boolean {
+  private ingestProposal(
+    message: ProposalMessage,
+    forged: ForgedReport,
+    receivedAt: number,
+  ): boolean {
     const { body, block, signature } = message
     if (this.proposals.has(body.round)) return false
     const proposer = this.validators.proposer(body.round)
@@ -703,6 +877,7 @@ export class TendermintEngine {
       polRound,
       block,
       hashHex: toHex(hash),
+      receivedAt,
     })
     return true
   }
@@ -750,7 +925,23 @@ export class TendermintEngine {
   }
 
   private isLockedOn(hashHex: string): boolean {
-    return this.lockedValue !== null && toHex(blockHash(this.lockedValue.header)) === hashHex
+    return this.lockedHashHex === hashHex
+  }
+
+  /**
+   * Proposer-based timestamps: a fresh proposal's time must lie within the genesis bounds of
+   * this node's clock when the proposal arrived, so no proposer can move block time by more than
+   * the bounds. The allowed delay grows by a tenth per round, as in CometBFT, so that a slow
+   * network still decides. Only the prevote on a fresh proposal asks this; a decided block is
+   * never judged by the clock.
+   */
+  private isTimely(proposal: ReceivedProposal): boolean {
+    const { precisionMs, messageDelayMs } = this.opts.synchrony
+    const delay = messageDelayMs + Math.floor((messageDelayMs * proposal.round) / 10)
+    const time = proposal.block.header.time
+    return (
+      proposal.receivedAt >= time - precisionMs && proposal.receivedAt <= time + delay + precisionMs
+    )
   }
 
   private laterRounds(): number[] {

@@ -11,7 +11,7 @@ import {
   type Commit,
 } from '../../../../src/main/node/chain/block'
 import { Chain } from '../../../../src/main/node/chain/chain'
-import type { Genesis } from '../../../../src/main/node/chain/genesis'
+import { DEFAULT_SYNCHRONY, type Genesis } from '../../../../src/main/node/chain/genesis'
 import type { ValidatorSet } from '../../../../src/main/node/chain/validators'
 import type { Clock } from '../../../../src/main/node/clock'
 import { DEVNET_POOL_WEIGHTS } from '../../../../src/main/node/devnet'
@@ -37,6 +37,7 @@ const genesis: Genesis = {
   minFee: FEE,
   unbondingBlocks: UNBONDING,
   minValidatorStake: ONE_TOKEN,
+  synchrony: DEFAULT_SYNCHRONY,
   validators: [{ publicKey: v0.publicKey(), power: 10n * ONE_TOKEN, owner: owner.address }],
   accounts: [owner, staker].map((s) => ({ address: s.address, balances: [START, START, START] })),
   pool: {
