@@ -99,6 +99,8 @@ export interface ConsensusStatus {
   /** The validators of this height and the proposer of this round. */
   readonly validators: ValidatorSet
   readonly proposer: Uint8Array
+  /** Messages of the next height held until this node gets there, and their size. */
+  readonly nextHeightBuffered: { readonly messages: number; readonly bytes: number }
 }
 
 export interface ConsensusEvents {
@@ -281,6 +283,7 @@ export class TendermintEngine {
       step: this.step,
       validators: this.validators,
       proposer: this.validators.proposer(this.round).address,
+      nextHeightBuffered: { messages: this.nextHeightBuffer.length, bytes: this.nextHeightBytes },
     }
   }
 

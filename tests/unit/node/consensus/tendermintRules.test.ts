@@ -233,3 +233,69 @@ describe('BFT time', () => {
     }
   })
 })
+
+describe('catch-up answers cost an attacker something', () => {
+  /** A node at height 3, having decided heights 1 and 2 from the others' certificates. */
+  async function nodeAtHeight3(): Promise<{ c: ScriptedCluster; x: number }> {
+    const c = new ScriptedCluster(4)
+    const x = others(4, c.proposerOf(1, 0), c.proposerOf(2, 0), c.proposerOf(3, 0))[0]!
+    await c.start(x)
+    let lastCommit = null
+    for (const height of [1, 2]) {
+      const block = c.block(height, c.proposerOf(height, 0), lastCommit)
+      lastCommit = c.commit(block, 0, others(4, x))
+      await c.reference.commitBlock(block, lastCommit)
+      await c.deliver(x, { kind: 'decision', block, commit: lastCommit })
+      await c.advance(SCRIPTED_TIMEOUTS.commitMs + 1)
+    }
+    expect(c.nodes[x]!.app.height).toBe(2)
+    return { c, x }
+  }
+
+  it('an old-height vote with a bad signature gets nothing and counts as forged', async () => {
+    const { c, x } = await nodeAtHeight3()
+    const vote = c.prevote(others(4, x)[0]!, 1, 0, null)
+    if (vote.kind !== 'vote') throw new Error('unreachable')
+    await c.deliver(x, { kind: 'vote', vote: { ...vote.vote, signature: new Uint8Array(64) } })
+    expect(c.nodes[x]!.sentTo).toEqual([])
+    expect(c.nodes[x]!.sent.filter((m) => m.kind === 'decision')).toEqual([])
+    expect(c.nodes[x]!.forged).toBe(1)
+  })
+
+  it('a signed old-height vote of a member gets the decided block, sent to that peer only, once per gossip period', async () => {
+    const { c, x } = await nodeAtHeight3()
+    const lagging = others(4, x)[0]!
+    for (let i = 0; i < 20; i++) await c.deliver(x, c.prevote(lagging, 1, 0, null))
+    expect(c.nodes[x]!.sent.filter((m) => m.kind === 'decision')).toEqual([])
+    expect(c.nodes[x]!.sentTo).toHaveLength(1)
+    const [answer] = c.nodes[x]!.sentTo
+    expect(answer!.peer).toBe('peer')
+    expect(answer!.message.kind === 'decision' && answer!.message.commit.height).toBe(1)
+    await c.advance(SCRIPTED_TIMEOUTS.gossipMs + 1)
+    await c.deliver(x, c.prevote(lagging, 1, 0, null))
+    expect(c.nodes[x]!.sentTo).toHaveLength(2)
+  })
+})
+
+describe('the next-height buffer', () => {
+  it('keeps only signed messages of the next set, a few per validator', async () => {
+    const c = new ScriptedCluster(4)
+    const x = others(4, c.proposerOf(1, 0))[0]!
+    await c.start(x)
+    const member = others(4, x)[0]!
+    for (let round = 0; round < 50; round++) await c.deliver(x, c.prevote(member, 2, round, null))
+    const stranger = new ScriptedCluster(5) // validator 4 of another set is no member here
+    for (let round = 0; round < 10; round++) {
+      await c.deliver(x, stranger.prevote(4, 2, round, null))
+    }
+    const forgedVote = c.prevote(others(4, x)[1]!, 2, 0, null)
+    if (forgedVote.kind !== 'vote') throw new Error('unreachable')
+    await c.deliver(x, {
+      kind: 'vote',
+      vote: { ...forgedVote.vote, signature: new Uint8Array(64).fill(1) },
+    })
+    const buffered = c.nodes[x]!.engine!.status().nextHeightBuffered
+    expect(buffered.messages).toBe(6)
+    expect(c.nodes[x]!.forged).toBe(1)
+  })
+})
