@@ -1,6 +1,6 @@
 // The pieces of an in-process Tendermint cluster that simulations and scenario tests share:
 // seeded randomness, virtual time, and a minimal chain whose block rules are the real ones.
-import { bytesEqual } from '../../src/shared/encoding'
+import { bytesEqual, toHex } from '../../src/shared/encoding'
 import {
   blockHash,
   commitHash,
@@ -30,37 +30,82 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
-/** Virtual time: timers run in (time, insertion) order when the simulation advances. */
+interface SimTimer {
+  readonly at: number
+  readonly seq: number
+  readonly fn: () => void
+}
+
+/**
+ * Virtual time: timers run in (time, insertion) order when the simulation advances. Timers sit in
+ * a binary heap (a simulation holds thousands of messages in flight, and a scan of all of them on
+ * every step made runs quadratic); cleared timers are only forgotten and skipped when they surface.
+ */
 export class SimClock implements Clock {
   private time = 1_000_000
   private seq = 0
-  private readonly timers = new Map<number, { at: number; seq: number; fn: () => void }>()
+  private readonly heap: SimTimer[] = []
+  private readonly pending = new Set<number>()
 
   now(): number {
     return this.time
   }
 
   setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq
-    this.timers.set(id, { at: this.time + Math.max(0, ms), seq: id, fn })
-    return id
+    const seq = ++this.seq
+    this.push({ at: this.time + Math.max(0, ms), seq, fn })
+    this.pending.add(seq)
+    return seq
   }
 
   clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number)
+    this.pending.delete(handle as number)
   }
 
   /** Runs the next due timer; false when none is left. */
   step(): boolean {
-    let next: { id: number; at: number; seq: number; fn: () => void } | null = null
-    for (const [id, t] of this.timers) {
-      if (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq)) next = { id, ...t }
+    for (;;) {
+      const next = this.pop()
+      if (!next) return false
+      if (!this.pending.delete(next.seq)) continue
+      this.time = next.at
+      next.fn()
+      return true
     }
-    if (!next) return false
-    this.timers.delete(next.id)
-    this.time = next.at
-    next.fn()
-    return true
+  }
+
+  private static before(a: SimTimer, b: SimTimer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq)
+  }
+
+  private push(timer: SimTimer): void {
+    const heap = this.heap
+    let i = heap.push(timer) - 1
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (!SimClock.before(heap[i]!, heap[parent]!)) break
+      ;[heap[i], heap[parent]] = [heap[parent]!, heap[i]!]
+      i = parent
+    }
+  }
+
+  private pop(): SimTimer | undefined {
+    const heap = this.heap
+    const top = heap[0]
+    const last = heap.pop()
+    if (heap.length === 0 || last === undefined) return top
+    heap[0] = last
+    let i = 0
+    for (;;) {
+      const left = 2 * i + 1
+      const right = left + 1
+      let least = i
+      if (left < heap.length && SimClock.before(heap[left]!, heap[least]!)) least = left
+      if (right < heap.length && SimClock.before(heap[right]!, heap[least]!)) least = right
+      if (least === i) return top
+      ;[heap[i], heap[least]] = [heap[least]!, heap[i]!]
+      i = least
+    }
   }
 }
 
@@ -68,6 +113,14 @@ export class SimClock implements Clock {
 export class SimApp implements ConsensusApp {
   readonly blocks: Block[] = []
   readonly commits: Commit[] = []
+  /** The set of each height, index = height (each is derived from the one before). */
+  private readonly sets: ValidatorSet[] = []
+  /**
+   * Last-commit checks already made, by height and commit hash. The engine asks about the same
+   * block many times per round, and each answer costs several signature verifications; the
+   * answer cannot change, since the chain below a height never changes.
+   */
+  private readonly lastCommitChecks = new Map<string, boolean>()
 
   constructor(
     private readonly validators: ValidatorSet,
@@ -84,9 +137,9 @@ export class SimApp implements ConsensusApp {
   }
 
   validatorSet(height: number): ValidatorSet {
-    let set = this.validators
-    for (let h = 1; h < height; h++) set = set.next()
-    return set
+    this.sets[1] ??= this.validators
+    for (let h = this.sets.length; h <= height; h++) this.sets[h] = this.sets[h - 1]!.next()
+    return this.sets[Math.max(1, height)]!
   }
 
   createBlock(height: number, proposer: Uint8Array, lastCommit: Commit | null): Block {
@@ -120,18 +173,27 @@ export class SimApp implements ConsensusApp {
     if (this.validatorSet(height).indexOf(h.proposer) < 0) return false
     if (height === 1) return block.lastCommit === null
     if (block.lastCommit === null) return false
+    const key = `${height}/${toHex(commitHash(block.lastCommit))}`
+    let valid = this.lastCommitChecks.get(key)
+    if (valid === undefined) {
+      valid = this.verifiesLastCommit(block.lastCommit, height - 1)
+      this.lastCommitChecks.set(key, valid)
+    }
+    return valid
+  }
+
+  private verifiesLastCommit(commit: Commit, height: number): boolean {
     try {
-      verifyCommit(
-        SIM_CLUSTER,
-        this.validatorSet(height - 1),
-        block.lastCommit,
-        height - 1,
-        this.lastHash(),
-      )
+      verifyCommit(SIM_CLUSTER, this.validatorSet(height), commit, height, this.lastHash())
       return true
     } catch {
       return false
     }
+  }
+
+  keepCommit(commit: Commit): Promise<void> {
+    if (commit.height === this.height) this.commits[commit.height - 1] = commit
+    return Promise.resolve()
   }
 
   decided(height: number): Promise<{ block: Block; commit: Commit } | null> {

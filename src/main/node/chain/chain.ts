@@ -167,6 +167,12 @@ export class Chain implements ConsensusApp {
     this.listeners.push(listener)
   }
 
+  /** Replaces the stored commit of the latest block with a fuller one consensus gathered. */
+  async keepCommit(commit: Commit): Promise<void> {
+    if (commit.height !== this.height || !bytesEqual(commit.blockHash, this.latestHash)) return
+    await this.store.putCommit(commit)
+  }
+
   /** The commit certificate stored for a block. */
   async commitOf(height: number): Promise<Commit | null> {
     return this.store.commit(height)

@@ -38,6 +38,11 @@ export interface ConsensusApp {
   isValidBlock(block: Block): boolean
   /** Makes a decided block durable, with the commit certificate that decided it. */
   commitBlock(block: Block, commit: Commit): Promise<void>
+  /**
+   * Keeps a fuller commit certificate for the latest block (late precommits joined it), so that
+   * after a restart this node proposes with every signature it held.
+   */
+  keepCommit(commit: Commit): Promise<void>
   /** A block decided earlier, with its commit, to help a peer that is behind. */
   decided(height: number): Promise<{ block: Block; commit: Commit } | null>
 }
@@ -545,9 +550,11 @@ export class TendermintEngine {
     this.opts.events?.onDecided?.(height, round)
     this.clearTimers()
     // Wait out the block time; precommits that arrive meanwhile join the next block's last commit.
-    this.schedule(this.opts.timeouts.commitMs, () => {
-      if (this.height !== height) return Promise.resolve()
-      return this.enterHeight(height + 1, this.withLatePrecommits(commit, hashHex))
+    this.schedule(this.opts.timeouts.commitMs, async () => {
+      if (this.height !== height) return
+      const fuller = this.withLatePrecommits(commit, hashHex)
+      if (fuller !== commit) await this.opts.app.keepCommit(fuller)
+      await this.enterHeight(height + 1, fuller)
     })
   }
 

@@ -177,6 +177,28 @@ describe('a late validator still signs', () => {
   })
 })
 
+describe('a restarted validator proposes with the fullest commit it held', () => {
+  it('late precommits gathered in the commit wait survive a restart', async () => {
+    const c = new ScriptedCluster(4)
+    const p1 = c.proposerOf(1, 0)
+    const x = c.proposerOf(2, 1)
+    expect([p1, c.proposerOf(2, 0)]).not.toContain(x)
+    const rest = others(4, x)
+    await c.start(x)
+    const b1 = c.block(1, p1)
+    await c.deliver(x, c.proposal(p1, 0, b1), ...rest.map((i) => c.prevote(i, 1, 0, b1)))
+    await c.deliver(x, c.precommit(rest[0]!, 1, 0, b1), c.precommit(rest[1]!, 1, 0, b1))
+    expect(c.nodes[x]!.app.commits[0]!.signatures).toHaveLength(3)
+    await c.deliver(x, c.precommit(rest[2]!, 1, 0, b1)) // late, in the commit wait
+    await c.advance(SCRIPTED_TIMEOUTS.commitMs + 1)
+    await c.crash(x)
+    await c.start(x)
+    // Round 1 of height 2, which x proposes.
+    await c.deliver(x, c.prevote(rest[0]!, 2, 1, null), c.prevote(rest[1]!, 2, 1, null))
+    expect(c.nodes[x]!.proposal(2, 1)!.block.lastCommit!.signatures).toHaveLength(4)
+  })
+})
+
 describe('proposer-based timestamps', () => {
   it('a fresh proposal whose time is off the clock gets a nil prevote; a timely one the block', async () => {
     const c = new ScriptedCluster(4)
