@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { encodeAddress } from '../../src/shared/address'
 import { ONE_TOKEN } from '../../src/shared/tokens'
+import type { PeerMessage } from '../../src/main/node/p2p/messages'
 import type { PeerLink } from '../../src/main/node/p2p/peerLink'
 import { MessageBus } from '../helpers/messageBus'
 import { waitFor } from '../helpers/tempDir'
@@ -12,15 +13,23 @@ const network = testNetwork('divergence-test', members)
 /** Every vote the faulty validator sends: (height, round, type) in order. */
 const sentVotes: string[] = []
 function recording(link: PeerLink): PeerLink {
+  const record = (message: PeerMessage): void => {
+    if (message.kind === 'consensus' && message.message.kind === 'vote') {
+      const { height, round, type } = message.message.vote.body
+      sentVotes.push(`${height}/${round}/${type}`)
+    }
+  }
+  // Consensus gossip sends each peer what it lacks (send); other messages may go by broadcast.
   return {
     ...link,
     selfId: link.selfId,
     listenUrl: link.listenUrl,
+    send: (peer, message) => {
+      record(message)
+      link.send(peer, message)
+    },
     broadcast: (message, exceptPeer) => {
-      if (message.kind === 'consensus' && message.message.kind === 'vote') {
-        const { height, round, type } = message.message.vote.body
-        sentVotes.push(`${height}/${round}/${type}`)
-      }
+      record(message)
       link.broadcast(message, exceptPeer)
     },
   }

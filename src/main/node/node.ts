@@ -152,6 +152,7 @@ export class CoherenceNode {
           clock,
           logger: logger.child({ module: 'p2p' }),
           blockTimeMs: options.blockTimeMs,
+          gossipMs: options.timeouts?.gossipMs,
         })
       : null
     let node: CoherenceNode | null = null
@@ -212,6 +213,7 @@ export class CoherenceNode {
       decided: (h) => chain.decided(h),
       catchUp: (block, commit) => engine.catchUp(block, commit),
       receiveConsensus: (message, forged, fromPeer) => engine.receive(message, forged, fromPeer),
+      gossipSnapshot: () => engine.gossipSnapshot(),
       addTx: (bytes) => started.acceptPeerTx(bytes),
     })
     // A new cluster starts at its genesis time, so that validators started together are all

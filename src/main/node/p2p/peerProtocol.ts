@@ -1,9 +1,10 @@
 import type { Block, Commit } from '../chain/block'
 import type { Clock } from '../clock'
-import type { CatchUpResult, ConsensusNetwork } from '../consensus/engine'
+import { DEFAULT_TIMEOUTS, type CatchUpResult, type ConsensusNetwork } from '../consensus/engine'
 import type { ConsensusMessage } from '../consensus/messages'
 import type { Logger } from '../logger'
 import { BlockSync } from './blockSync'
+import { ConsensusGossip } from './consensusGossip'
 import type { PeerMessage } from './messages'
 import type { PeerLink } from './peerLink'
 import { TxGossip } from './txGossip'
@@ -19,6 +20,8 @@ export interface ProtocolHost {
   catchUp(block: Block, commit: Commit): Promise<CatchUpResult>
   /** `forged` is called if the message's signature or commit does not verify. */
   receiveConsensus(message: ConsensusMessage, forged: () => void, fromPeer: string): void
+  /** The proposals and votes of the current height consensus holds, for peers that lack them. */
+  gossipSnapshot(): ConsensusMessage[]
   /** Checks a transaction and adds it to the mempool. */
   addTx(bytes: Uint8Array): TxIntake
 }
@@ -30,16 +33,31 @@ export interface ProtocolHost {
 export class PeerProtocol {
   readonly consensusNetwork: ConsensusNetwork
   private readonly gossip: TxGossip
+  private readonly consensusGossip: ConsensusGossip
   private sync: BlockSync | null = null
   private host: ProtocolHost | null = null
   private readonly intake = new TxIntakeQueue((bytes, peer) => this.checkTx(bytes, peer))
 
   constructor(
     private readonly link: PeerLink,
-    private readonly options: { clock: Clock; logger: Logger; blockTimeMs: number },
+    private readonly options: {
+      clock: Clock
+      logger: Logger
+      blockTimeMs: number
+      /** How often peers are sent the consensus messages they lack (the engine's gossip period). */
+      gossipMs?: number
+    },
   ) {
+    this.consensusGossip = new ConsensusGossip({
+      link,
+      clock: options.clock,
+      periodMs: options.gossipMs ?? DEFAULT_TIMEOUTS.gossipMs,
+      snapshot: () => this.host?.gossipSnapshot() ?? [],
+      height: () => this.host?.height() ?? 0,
+    })
     this.consensusNetwork = {
-      broadcast: (message) => link.broadcast({ kind: 'consensus', message }),
+      broadcast: (message) => this.consensusGossip.broadcast(message),
+      relay: (message, fromPeer) => this.consensusGossip.relay(message, fromPeer),
       sendTo: (peer, message) => link.send(peer, { kind: 'consensus', message }),
     }
     this.gossip = new TxGossip(link, options.clock)
@@ -57,9 +75,18 @@ export class PeerProtocol {
       clock: this.options.clock,
       logger: this.options.logger,
     })
-    this.link.onPeerConnected((peer) => this.link.send(peer, this.status()))
-    this.link.onPeerDisconnected((peer) => this.sync?.peerGone(peer))
+    this.link.onPeerConnected((peer) => {
+      this.consensusGossip.forget(peer)
+      this.link.send(peer, this.status())
+    })
+    this.link.onPeerDisconnected((peer) => {
+      this.consensusGossip.forget(peer)
+      this.sync?.peerGone(peer)
+    })
     this.link.onMessage((peer, message) => this.route(peer, message))
+    // Peers connected before now were not told the height (and what they sent was not handled).
+    for (const { id } of this.link.peers()) this.link.send(id, this.status())
+    this.consensusGossip.start()
   }
 
   /** Tells every peer the new height (peers behind start syncing from it). */
@@ -80,6 +107,7 @@ export class PeerProtocol {
   stop(): void {
     this.intake.stop()
     this.gossip.stop()
+    this.consensusGossip.stop()
     this.sync?.stop()
   }
 
@@ -103,6 +131,7 @@ export class PeerProtocol {
     const sync = this.sync!
     switch (message.kind) {
       case 'consensus':
+        this.consensusGossip.received(peer, message.message)
         host.receiveConsensus(
           message.message,
           () => this.link.penalize(peer, 'forged-consensus'),
@@ -116,6 +145,10 @@ export class PeerProtocol {
         return
       case 'status':
         sync.peerHeight(peer, message.height)
+        // The first since it connected: the peer listens now, but may have missed ours.
+        if (this.consensusGossip.peerHeight(peer, message.height)) {
+          this.link.send(peer, this.status())
+        }
         return
       case 'getBlocks':
         void sync.answer(peer, message.from, message.count).catch((err: unknown) => {
