@@ -8,6 +8,7 @@ import {
 import type { Offence, PeerLink } from '../../src/main/node/p2p/peerLink'
 
 interface Member {
+  readonly index: number
   readonly id: string
   onMessage: (from: string, message: PeerMessage) => void
   readonly connected: ((peer: string) => void)[]
@@ -15,25 +16,46 @@ interface Member {
   readonly penalties: Offence[]
 }
 
+export interface MessageBusOptions {
+  /**
+   * Whether members `a` and `b` are connected (asked for both orders, so it should be
+   * symmetric). Every member is connected to every other without it.
+   */
+  readonly topology?: (a: number, b: number) => boolean
+  /** Sees every message as it is sent, with its encoded size. */
+  readonly observe?: (from: number, to: number, message: PeerMessage, bytes: number) => void
+}
+
+/** Each member connected to its two neighbours in a ring of `size`. */
+export function ring(size: number): (a: number, b: number) => boolean {
+  return (a, b) => (a - b + size) % size === 1 || (b - a + size) % size === 1
+}
+
 /**
- * Nodes of one process joined as if by sockets: every member is connected to every other, and
- * each message is encoded, delivered asynchronously and decoded, as on the wire. A member that
- * left gets nothing. Consensus, mempool gossip and block sync all run over it.
+ * Nodes of one process joined as if by sockets: members the topology connects (by default every
+ * member to every other) exchange messages, each encoded, delivered asynchronously and decoded,
+ * as on the wire. A member that left gets nothing. Consensus, mempool gossip and block sync all
+ * run over it.
  */
 export class MessageBus {
   private readonly members = new Map<number, Member>()
 
+  constructor(private readonly options: MessageBusOptions = {}) {}
+
   join(index: number): PeerLink {
     const self: Member = {
+      index,
       id: toHex(new Uint8Array(32).fill(index + 1)),
       onMessage: () => {},
       connected: [],
       disconnected: [],
       penalties: [],
     }
-    const others = (): Member[] => [...this.members.values()].filter((m) => m !== self)
+    const others = (): Member[] =>
+      [...this.members.values()].filter((m) => m !== self && this.linked(self.index, m.index))
     const deliver = (to: Member, message: PeerMessage): void => {
       const bytes = encodePeerMessage(message)
+      this.options.observe?.(index, to.index, message, bytes.length)
       setImmediate(() => {
         if ([...this.members.values()].includes(to) && this.members.has(index)) {
           to.onMessage(self.id, decodePeerMessage(bytes))
@@ -82,6 +104,13 @@ export class MessageBus {
     const gone = this.members.get(index)
     if (!gone) return
     this.members.delete(index)
-    for (const other of this.members.values()) for (const h of other.disconnected) h(gone.id)
+    for (const other of this.members.values()) {
+      if (!this.linked(index, other.index)) continue
+      for (const h of other.disconnected) h(gone.id)
+    }
+  }
+
+  private linked(a: number, b: number): boolean {
+    return this.options.topology ? this.options.topology(a, b) : true
   }
 }
