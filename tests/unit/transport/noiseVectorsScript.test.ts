@@ -12,7 +12,7 @@ const VECTOR_FILE = fileURLToPath(
 const work = mkdtempSync(join(tmpdir(), 'noise-vectors-'))
 
 interface VectorFile {
-  vectors: { protocol_name: string; messages: { ciphertext: string }[] }[]
+  vectors: { protocol_name: string; handshake_hash?: string; messages: { ciphertext: string }[] }[]
 }
 
 function run(file: string): { status: number | null; stdout: string } {
@@ -48,6 +48,26 @@ describe('scripts/noiseVectors.ts', () => {
     })
     const { status, stdout } = run(path)
     expect(stdout).toMatch(/MISMATCH #1 .*message 4/)
+    expect(status).toBe(1)
+  })
+
+  it('runs vectors without handshake_hash, which the format makes optional', () => {
+    const path = variant('no-hash.json', (file) => {
+      for (const vector of file.vectors) delete vector.handshake_hash
+    })
+    const { status, stdout } = run(path)
+    expect(stdout).toContain('2 run, 2 ok, 0 failed, 0 skipped')
+    expect(status).toBe(0)
+  })
+
+  it('still checks a handshake_hash that is given', () => {
+    const path = variant('wrong-hash.json', (file) => {
+      const hash = file.vectors[0]!.handshake_hash!
+      file.vectors[0]!.handshake_hash = (hash.startsWith('00') ? '11' : '00') + hash.slice(2)
+    })
+    const { status, stdout } = run(path)
+    expect(stdout).toMatch(/MISMATCH #0 .*handshake hash differs/)
+    expect(stdout).toContain('2 run, 1 ok, 1 failed, 0 skipped')
     expect(status).toBe(1)
   })
 

@@ -1,5 +1,5 @@
 import { encodeAddress } from '../../../shared/address'
-import { floorDiv } from '../../../shared/cee/int'
+import { ceilDiv, floorDiv } from '../../../shared/cee/int'
 import {
   array,
   bytesEqual,
@@ -51,8 +51,10 @@ export function selectValidators(stakes: Iterable<Member>, minStake: bigint): Me
 
 /**
  * The validators that vote at one height, in canonical order (by address), with the proposer
- * priorities of Tendermint's weighted round-robin: each round every validator gains its power, the
- * one with the highest priority proposes and pays the total power back.
+ * priorities of Tendermint's weighted round-robin, as CometBFT's proposer selection specifies: each
+ * round the priorities are re-scaled to a spread of at most 2 × the total power and centred on
+ * zero, then every validator gains its power, the one with the highest priority proposes and pays
+ * the total power back.
  */
 export class ValidatorSet {
   readonly validators: readonly Validator[]
@@ -118,27 +120,26 @@ export class ValidatorSet {
 
   /**
    * The set of the next height: priorities advanced past round 0. With other `members` the set
-   * changes (as in CometBFT): a continuing validator keeps its advanced priority, a new one starts at
-   * −1.125 × the new total power rounded down (so it does not propose at once), and then every
-   * priority is shifted by the floor of their average so they stay centred on zero.
+   * changes as in CometBFT's `UpdateWithChangeSet`: a continuing validator keeps its advanced
+   * priority, a new one starts at −(P + ⌊P / 8⌋) ≈ −1.125 × P (so it does not propose at once),
+   * where P is the new total power plus the power of the validators that leave; then the
+   * priorities are re-scaled to the new total and centred on zero.
    */
   next(members?: readonly Member[]): ValidatorSet {
     const advanced = this.advanced(1)
     const joined = members === undefined ? this : new ValidatorSet(members)
     if (joined.sameMembers(this)) return advanced
-    const newcomer = floorDiv(-9n * joined.totalPower, 8n)
+    const leaving = this.validators
+      .filter((v) => joined.indexOf(v.address) < 0)
+      .reduce((sum, v) => sum + v.power, 0n)
+    // CometBFT takes the total after updates and before removals, and rounds towards zero.
+    const before = joined.totalPower + leaving
+    const newcomer = -(before + before / 8n)
     const kept = joined.validators.map((v) => {
       const i = this.indexOf(v.address)
       return i < 0 ? newcomer : advanced.priorities[i]!
     })
-    const average = floorDiv(
-      kept.reduce((sum, p) => sum + p, 0n),
-      BigInt(kept.length),
-    )
-    return new ValidatorSet(
-      joined.validators,
-      kept.map((p) => p - average),
-    )
+    return new ValidatorSet(joined.validators, centre(rescale(kept, joined.totalPower)))
   }
 
   /** The same members `heights` heights later: priorities advanced past round 0 of each. */
@@ -160,15 +161,51 @@ export class ValidatorSet {
   }
 }
 
+/**
+ * One round of proposer selection (CometBFT's `IncrementProposerPriority(1)`): re-scale, centre,
+ * then every validator gains its power and the one with the highest priority pays the total back.
+ */
 function incrementPriorities(
   validators: readonly Validator[],
   priorities: readonly bigint[],
   total: bigint,
 ): [bigint[], number] {
-  const next = priorities.map((p, i) => p + validators[i]!.power)
+  const next = centre(rescale(priorities, total)).map((p, i) => p + validators[i]!.power)
   let best = 0
   // Ties go to the lower index, i.e. the lower address: deterministic on every node.
   for (let i = 1; i < next.length; i++) if (next[i]! > next[best]!) best = i
   next[best] = next[best]! - total
   return [next, best]
+}
+
+/**
+ * Divides every priority by ⌈spread / (2 × total)⌉ when their spread (max − min) exceeds
+ * 2 × total, so that after a large power change (or a powerful validator leaving) nobody waits
+ * far behind in the queue: CometBFT's `RescalePriorities`. The division truncates towards zero,
+ * as Go's `/` does (bigint `/` does the same).
+ */
+function rescale(priorities: readonly bigint[], total: bigint): bigint[] {
+  const limit = 2n * total
+  let max = priorities[0]!
+  let min = priorities[0]!
+  for (const p of priorities) {
+    if (p > max) max = p
+    if (p < min) min = p
+  }
+  const spread = max - min
+  if (limit <= 0n || spread <= limit) return [...priorities]
+  const ratio = ceilDiv(spread, limit)
+  return priorities.map((p) => p / ratio)
+}
+
+/**
+ * Shifts every priority by the floor of their average so they stay centred on zero (CometBFT
+ * divides with big.Int's Euclidean `Div`, which is the floor for a positive count).
+ */
+function centre(priorities: readonly bigint[]): bigint[] {
+  const average = floorDiv(
+    priorities.reduce((sum, p) => sum + p, 0n),
+    BigInt(priorities.length),
+  )
+  return priorities.map((p) => p - average)
 }
