@@ -17,10 +17,7 @@ interface Vector {
   messages: { payload: string; ciphertext: string }[]
 }
 
-const VECTOR_FILE = new URL(
-  '../../../../shared/vectors/noise-xx-25519-sha256.json',
-  import.meta.url,
-)
+const VECTOR_FILE = new URL('../../fixtures/noise/noise-xx-25519-sha256.json', import.meta.url)
 const { vectors } = JSON.parse(readFileSync(VECTOR_FILE, 'utf8')) as { vectors: Vector[] }
 
 function parties(vector: Vector): [HandshakeState, HandshakeState] {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const VECTOR_FILE = fileURLToPath(
-  new URL('../../../../shared/vectors/noise-xx-25519-sha256.json', import.meta.url),
+  new URL('../../fixtures/noise/noise-xx-25519-sha256.json', import.meta.url),
 )
 const work = mkdtempSync(join(tmpdir(), 'noise-vectors-'))
 
