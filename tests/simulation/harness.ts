@@ -4,6 +4,7 @@
 import { toHex } from '../../src/shared/encoding'
 import { Ed25519Signer } from '../../src/main/keys/signer'
 import { blockHash, VOTE_TYPE, voteSignBytes } from '../../src/main/node/chain/block'
+import type { Synchrony } from '../../src/main/node/chain/genesis'
 import { ValidatorSet } from '../../src/main/node/chain/validators'
 import { TendermintEngine, type ConsensusTimeouts } from '../../src/main/node/consensus/engine'
 import type { ConsensusMessage, SignedVote } from '../../src/main/node/consensus/messages'
@@ -65,6 +66,9 @@ export interface SimResult {
   readonly minHeight: number
   readonly evidence: number
 }
+
+/** Clocks here are exact and delays bounded well within these. */
+const SYNCHRONY: Synchrony = { precisionMs: 500, messageDelayMs: 1000 }
 
 const TIMEOUTS: ConsensusTimeouts = {
   proposeMs: 300,
@@ -143,6 +147,7 @@ export async function simulate(
         clock,
         logger: silentLogger,
         timeouts: TIMEOUTS,
+        synchrony: SYNCHRONY,
         events: { onEvidence: () => evidence++ },
       },
       node.app.height + 1,
